@@ -1,0 +1,64 @@
+"""Open a practice database (migrating it first) and hand out one instance of every service."""
+
+from __future__ import annotations
+
+import getpass
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.services.changes import ChangeBus
+from app.services.claims import ClaimService
+from app.services.encounters import EncounterService
+from app.services.importer import ImportService
+from app.services.ledger import LedgerService
+from app.services.posting import PostingService
+from app.services.practice import PracticeService
+from db.migrate import upgrade_to_head
+from db.session import Database
+
+
+@dataclass
+class Services:
+    """Everything a panel or a CLI command needs; panels get this in their constructor."""
+
+    db: Database
+    user: str
+    backup_path: Path | None
+    bus: ChangeBus
+    importer: ImportService
+    encounters: EncounterService
+    claims: ClaimService
+    posting: PostingService
+    ledger: LedgerService
+    practice: PracticeService
+
+    def close(self) -> None:
+        self.db.dispose()
+
+
+def current_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def open_services(path: Path | str, user: str | None = None) -> Services:
+    """Open or create the database at `path`, back it up and migrate it to head, and wire the services."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = Database(path)
+    backup = upgrade_to_head(db.engine, path)
+    who = user or current_user()
+    return Services(
+        db=db,
+        user=who,
+        backup_path=backup,
+        bus=ChangeBus(),
+        importer=ImportService(db),
+        encounters=EncounterService(db),
+        claims=ClaimService(db, who),
+        posting=PostingService(db, who),
+        ledger=LedgerService(db, who),
+        practice=PracticeService(db),
+    )

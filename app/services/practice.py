@@ -1,0 +1,41 @@
+"""Read-only facts about the practice for headers, status bars and summaries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from db.models import ClaimRecord, EncounterRecord, PatientRecord, PayerRecord, PracticeRecord, ProviderRecord
+from db.session import Database
+
+
+@dataclass(frozen=True)
+class PracticeSummary:
+    practice_name: str | None
+    providers: int
+    payers: int
+    patients: int
+    encounters: int
+    claims: int
+
+
+class PracticeService:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def summary(self) -> PracticeSummary:
+        with self.db.session() as s:
+            name = s.scalar(select(PracticeRecord.name).limit(1))
+
+            def count(model: type) -> int:
+                return s.scalar(select(func.count()).select_from(model)) or 0
+
+            return PracticeSummary(
+                practice_name=name,
+                providers=count(ProviderRecord),
+                payers=count(PayerRecord),
+                patients=count(PatientRecord),
+                encounters=count(EncounterRecord),
+                claims=count(ClaimRecord),
+            )

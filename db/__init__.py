@@ -1,0 +1,1 @@
+"""SQLAlchemy records, the session factory and Alembic migrations for the practice database."""
