@@ -22,8 +22,9 @@ def manifest() -> dict:
         rel = path.relative_to(root).as_posix()
         if not path.is_file() or rel == MANIFEST or path.suffix in SKIP_SUFFIXES:
             continue
-        files.append({"path": rel, "bytes": path.stat().st_size,
-                      "sha256": hashlib.sha256(path.read_bytes()).hexdigest()})
+        files.append(
+            {"path": rel, "bytes": path.stat().st_size, "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
+        )
     return {"files": files}
 
 

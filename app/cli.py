@@ -74,8 +74,11 @@ def _setup_logging() -> None:
         handlers.append(logging.FileHandler(directory / "claimdesk.log", encoding="utf-8"))
     except OSError:
         pass
-    logging.basicConfig(level=logging.INFO, handlers=handlers or [logging.NullHandler()],
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO,
+        handlers=handlers or [logging.NullHandler()],
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

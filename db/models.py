@@ -14,18 +14,17 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Index,
-    Integer,
     String,
     Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from db.base import Base
+from db.base import Base, BulkInsertMixin
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 # --------------------------------------------------------------------------- practice setup
@@ -102,7 +101,7 @@ class PayerRecord(Base):
     )
 
 
-class FeeScheduleEntryRecord(Base):
+class FeeScheduleEntryRecord(BulkInsertMixin, Base):
     """What a payer allows for a code and modifier over a period (expected payment)."""
 
     __tablename__ = "fee_schedule_entry"
@@ -138,7 +137,7 @@ class ChargeMasterItemRecord(Base):
 # --------------------------------------------------------------------------- patients
 
 
-class PatientRecord(Base):
+class PatientRecord(BulkInsertMixin, Base):
     __tablename__ = "patient"
     id: Mapped[int] = mapped_column(primary_key=True)
     account_number: Mapped[str] = mapped_column(String(20), unique=True)
@@ -162,7 +161,7 @@ class PatientRecord(Base):
     )
 
 
-class CoverageRecord(Base):
+class CoverageRecord(BulkInsertMixin, Base):
     """A patient's insurance: payer, member, subscriber and priority (1 primary, 2 secondary, 3 tertiary)."""
 
     __tablename__ = "coverage"
@@ -204,7 +203,7 @@ class EligibilityCheckRecord(Base):
 # --------------------------------------------------------------------------- encounters and coding
 
 
-class EncounterRecord(Base):
+class EncounterRecord(BulkInsertMixin, Base):
     """A visit to be coded and billed. `total_charge_cents` and `primary_payer_id` are kept in step by
     the services so the worklist can sort 100,000 rows on an index instead of aggregating."""
 
@@ -236,14 +235,12 @@ class EncounterRecord(Base):
         order_by="ServiceLineRecord.line_number", cascade="all, delete-orphan"
     )
     __table_args__ = (
-        CheckConstraint(
-            "status IN ('new','in_coding','on_hold','coded','ready_to_bill','billed')", name="status"
-        ),
+        CheckConstraint("status IN ('new','in_coding','on_hold','coded','ready_to_bill','billed')", name="status"),
         Index("ix_encounter_status_dos", "status", "date_of_service"),
     )
 
 
-class EncounterDiagnosisRecord(Base):
+class EncounterDiagnosisRecord(BulkInsertMixin, Base):
     __tablename__ = "encounter_diagnosis"
     id: Mapped[int] = mapped_column(primary_key=True)
     encounter_id: Mapped[int] = mapped_column(ForeignKey("encounter.id", ondelete="CASCADE"), index=True)
@@ -255,7 +252,7 @@ class EncounterDiagnosisRecord(Base):
     )
 
 
-class ServiceLineRecord(Base):
+class ServiceLineRecord(BulkInsertMixin, Base):
     """A procedure on an encounter. Diagnosis pointers are 1-12 (shown as letters A-L)."""
 
     __tablename__ = "service_line"
@@ -306,7 +303,7 @@ class SubmissionBatchRecord(Base):
     __table_args__ = (CheckConstraint("method IN ('electronic','paper')", name="method"),)
 
 
-class ClaimRecord(Base):
+class ClaimRecord(BulkInsertMixin, Base):
     __tablename__ = "claim"
     id: Mapped[int] = mapped_column(primary_key=True)
     claim_number: Mapped[str] = mapped_column(String(38), unique=True)
@@ -342,7 +339,7 @@ class ClaimRecord(Base):
     )
 
 
-class ClaimStatusEventRecord(Base):
+class ClaimStatusEventRecord(BulkInsertMixin, Base):
     __tablename__ = "claim_status_event"
     id: Mapped[int] = mapped_column(primary_key=True)
     claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id", ondelete="CASCADE"), index=True)
@@ -352,7 +349,7 @@ class ClaimStatusEventRecord(Base):
     note: Mapped[str | None] = mapped_column(Text)
 
 
-class ClaimLineRecord(Base):
+class ClaimLineRecord(BulkInsertMixin, Base):
     __tablename__ = "claim_line"
     id: Mapped[int] = mapped_column(primary_key=True)
     claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id", ondelete="CASCADE"), index=True)
@@ -376,7 +373,7 @@ class ClaimLineRecord(Base):
     __table_args__ = (UniqueConstraint("claim_id", "line_number"),)
 
 
-class ScrubFindingRecord(Base):
+class ScrubFindingRecord(BulkInsertMixin, Base):
     __tablename__ = "scrub_finding"
     id: Mapped[int] = mapped_column(primary_key=True)
     claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id", ondelete="CASCADE"), index=True)
@@ -420,7 +417,7 @@ class RemittanceRecord(Base):
     )
 
 
-class ClaimPaymentRecord(Base):
+class ClaimPaymentRecord(BulkInsertMixin, Base):
     """A payer's decision on one claim (835 CLP or one claim on a paper EOB)."""
 
     __tablename__ = "claim_payment"
@@ -435,13 +432,13 @@ class ClaimPaymentRecord(Base):
     payer_claim_number: Mapped[str | None] = mapped_column(String(50))
     unmatched_reason: Mapped[str | None] = mapped_column(Text)
 
-    remittance: Mapped[RemittanceRecord] = relationship()
+    remittance: Mapped[RemittanceRecord] = relationship(cascade="")
     line_payments: Mapped[list[LinePaymentRecord]] = relationship(
         order_by="LinePaymentRecord.id", back_populates="claim_payment"
     )
 
 
-class LinePaymentRecord(Base):
+class LinePaymentRecord(BulkInsertMixin, Base):
     __tablename__ = "line_payment"
     id: Mapped[int] = mapped_column(primary_key=True)
     claim_payment_id: Mapped[int] = mapped_column(ForeignKey("claim_payment.id"), index=True)
@@ -458,7 +455,7 @@ class LinePaymentRecord(Base):
     claim_payment: Mapped[ClaimPaymentRecord] = relationship(back_populates="line_payments")
 
 
-class AdjustmentRecord(Base):
+class AdjustmentRecord(BulkInsertMixin, Base):
     """A CAS adjustment: group (CO/PR/OA/PI/CR), CARC and amount, at claim or line level."""
 
     __tablename__ = "adjustment"
@@ -470,20 +467,20 @@ class AdjustmentRecord(Base):
     amount_cents: Mapped[int]
     quantity: Mapped[int | None]
 
-    claim_payment: Mapped[ClaimPaymentRecord] = relationship()
-    line_payment: Mapped[LinePaymentRecord | None] = relationship()
+    claim_payment: Mapped[ClaimPaymentRecord] = relationship(cascade="")
+    line_payment: Mapped[LinePaymentRecord | None] = relationship(cascade="")
     __table_args__ = (CheckConstraint("group_code IN ('CO','PR','OA','PI','CR')", name="group_code"),)
 
 
-class RemarkCodeRecord(Base):
+class RemarkCodeRecord(BulkInsertMixin, Base):
     __tablename__ = "remark_code"
     id: Mapped[int] = mapped_column(primary_key=True)
     claim_payment_id: Mapped[int] = mapped_column(ForeignKey("claim_payment.id"), index=True)
     line_payment_id: Mapped[int | None] = mapped_column(ForeignKey("line_payment.id"))
     code: Mapped[str] = mapped_column(String(6))
 
-    claim_payment: Mapped[ClaimPaymentRecord] = relationship()
-    line_payment: Mapped[LinePaymentRecord | None] = relationship()
+    claim_payment: Mapped[ClaimPaymentRecord] = relationship(cascade="")
+    line_payment: Mapped[LinePaymentRecord | None] = relationship(cascade="")
 
 
 class ProviderAdjustmentRecord(Base):
@@ -529,7 +526,7 @@ class PatientPaymentRecord(Base):
 # --------------------------------------------------------------------------- the ledger
 
 
-class LedgerEntryRecord(Base):
+class LedgerEntryRecord(BulkInsertMixin, Base):
     """One append-only movement of money on a service line.
 
     `party` says who the amount is owed by: 'ins1'/'ins2'/'ins3' (payer in coverage order) or
@@ -560,13 +557,12 @@ class LedgerEntryRecord(Base):
     memo: Mapped[str | None] = mapped_column(Text)
 
     # Relationships let one unit of work post a whole remittance with a single flush.
-    claim: Mapped[ClaimRecord | None] = relationship()
-    remittance: Mapped[RemittanceRecord | None] = relationship()
-    line_payment: Mapped[LinePaymentRecord | None] = relationship()
+    claim: Mapped[ClaimRecord | None] = relationship(cascade="")
+    remittance: Mapped[RemittanceRecord | None] = relationship(cascade="")
+    line_payment: Mapped[LinePaymentRecord | None] = relationship(cascade="")
     __table_args__ = (
         CheckConstraint(
-            "kind IN ('charge','insurance_payment','patient_payment','adjustment','transfer',"
-            "'refund','reversal')",
+            "kind IN ('charge','insurance_payment','patient_payment','adjustment','transfer','refund','reversal')",
             name="kind",
         ),
         CheckConstraint("party IN ('ins1','ins2','ins3','patient')", name="party"),
@@ -587,7 +583,7 @@ class StatementRunRecord(Base):
     total_due_cents: Mapped[int] = mapped_column(default=0)
 
 
-class StatementRecord(Base):
+class StatementRecord(BulkInsertMixin, Base):
     """One statement sent to a guarantor; `content_json` keeps exactly what was printed for reprints."""
 
     __tablename__ = "statement"
@@ -603,7 +599,7 @@ class StatementRecord(Base):
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
-class DenialRecord(Base):
+class DenialRecord(BulkInsertMixin, Base):
     __tablename__ = "denial"
     id: Mapped[int] = mapped_column(primary_key=True)
     claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id"), index=True)
@@ -616,7 +612,7 @@ class DenialRecord(Base):
     status: Mapped[str] = mapped_column(String(12), default="open", index=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
 
-    claim_payment: Mapped[ClaimPaymentRecord | None] = relationship()
+    claim_payment: Mapped[ClaimPaymentRecord | None] = relationship(cascade="")
     __table_args__ = (
         CheckConstraint("status IN ('open','appealed','resubmitted','resolved','written_off')", name="status"),
     )
@@ -673,12 +669,10 @@ class UserRecord(Base):
     full_name: Mapped[str] = mapped_column(String(80))
     role: Mapped[str] = mapped_column(String(12))
     active: Mapped[bool] = mapped_column(default=True)
-    __table_args__ = (
-        CheckConstraint("role IN ('admin','coder','biller','front_desk')", name="role"),
-    )
+    __table_args__ = (CheckConstraint("role IN ('admin','coder','biller','front_desk')", name="role"),)
 
 
-class AuditLogRecord(Base):
+class AuditLogRecord(BulkInsertMixin, Base):
     """Who did what to which record, and when. Never patient data in `detail`, only ids and actions."""
 
     __tablename__ = "audit_log"

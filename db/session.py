@@ -16,6 +16,9 @@ def _on_connect(dbapi_connection, _record) -> None:  # noqa: ANN001 - DB-API typ
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA busy_timeout=5000")
+    # 64 MB page cache: large postings touch many index pages; the 2 MB default thrashes.
+    cur.execute("PRAGMA cache_size=-65536")
+    cur.execute("PRAGMA temp_store=MEMORY")
     cur.close()
 
 

@@ -55,18 +55,25 @@ def demo(args: argparse.Namespace) -> int:
     if sys.stderr.isatty():
         print("\r", end="", file=sys.stderr)
     summary = {
-        "database": str(path), "seed": args.seed, "seconds": round(seconds, 2),
-        "imported": result.import_summary, "claims": result.claims, "remittances": result.remittances,
-        "denied_lines": result.denials, "ledger_reconciles": reconcile.ok,
+        "database": str(path),
+        "seed": args.seed,
+        "seconds": round(seconds, 2),
+        "imported": result.import_summary,
+        "claims": result.claims,
+        "remittances": result.remittances,
+        "denied_lines": result.denials,
+        "ledger_reconciles": reconcile.ok,
     }
     if args.json:
         print_json(summary)
     else:
-        print(f"Demo practice written to {path} in {seconds:.1f}s: "
-              f"{result.import_summary.get('patients', {}).get('created', 0)} patients, "
-              f"{result.import_summary.get('encounters', {}).get('created', 0)} encounters, "
-              f"{result.claims} claims, {result.remittances} remittances; ledger "
-              f"{'reconciles' if reconcile.ok else 'DOES NOT reconcile'}")
+        print(
+            f"Demo practice written to {path} in {seconds:.1f}s: "
+            f"{result.import_summary.get('patients', {}).get('created', 0)} patients, "
+            f"{result.import_summary.get('encounters', {}).get('created', 0)} encounters, "
+            f"{result.claims} claims, {result.remittances} remittances; ledger "
+            f"{'reconciles' if reconcile.ok else 'DOES NOT reconcile'}"
+        )
     if not reconcile.ok:
         for problem in reconcile.problems[:20]:
             print(f"  {problem}", file=sys.stderr)

@@ -24,11 +24,10 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Union
 
-PhraseValue = Union[str, tuple[str, ...]]
+PhraseValue = str | tuple[str, ...]
 Phrases = tuple[tuple[str, PhraseValue], ...]
 
 EM_NEW = frozenset({"99202", "99203", "99204", "99205"})
@@ -105,9 +104,7 @@ class Scenario:
         visit = self.visit_code(variant_index)
         if visit is None:
             return tuple(others)
-        pointers = tuple(
-            i for i, code in enumerate(variant.codes, start=1) if not is_external_cause(code)
-        )[:4]
+        pointers = tuple(i for i, code in enumerate(variant.codes, start=1) if not is_external_cause(code))[:4]
         return (ProcedureLine(visit, self.em_modifiers, 1, pointers),) + tuple(others)
 
 
@@ -234,8 +231,7 @@ DM_FOLLOWUP = Scenario(
                 a1c=("7.1", "7.4"),
                 ros_gu="no polyuria",
                 ros_neuro="burning and tingling in both feet, no weakness",
-                exam_feet="decreased monofilament and vibration sense both feet to the ankles; "
-                "no ulcers.",
+                exam_feet="decreased monofilament and vibration sense both feet to the ankles; no ulcers.",
                 assessment="1. Type 2 diabetes mellitus with diabetic polyneuropathy.\n"
                 "2. Long-term (current) use of oral hypoglycemic drug (metformin).",
                 plan="Start gabapentin 100 mg at bedtime. Podiatry referral. Daily foot checks.",
@@ -341,8 +337,7 @@ HTN_FOLLOWUP = Scenario(
                 bp=("138/86", "134/84"),
                 meds="losartan 50 mg",
                 social="Never smoker.",
-                assessment="1. Hypertensive chronic kidney disease.\n"
-                "2. Chronic kidney disease, stage 3a.",
+                assessment="1. Hypertensive chronic kidney disease.\n2. Chronic kidney disease, stage 3a.",
                 plan="Increase losartan to 100 mg daily. BMP in 2 weeks. Avoid NSAIDs. Nephrology "
                 "referral if eGFR declines.",
             ),
@@ -499,8 +494,7 @@ URI = Scenario(
                 lungs="scattered rhonchi clearing with cough, no focal crackles.",
                 assessment="1. Acute cough.\n2. Fever.\nRule out early pneumonia versus viral "
                 "bronchitis; possible influenza.",
-                plan="Chest x-ray ordered at imaging center. Antipyretics. Call with results; "
-                "return if worse.",
+                plan="Chest x-ray ordered at imaging center. Antipyretics. Call with results; return if worse.",
             ),
         ),
     ),
@@ -563,8 +557,7 @@ SINUSITIS = Scenario(
                 duration="10 days",
                 hpi_detail="This is the fourth episode this year; each cleared with antibiotics.",
                 exam="Maxillary tenderness, purulent drainage.",
-                assessment="Acute recurrent maxillary sinusitis. Consider ENT referral if another "
-                "episode occurs.",
+                assessment="Acute recurrent maxillary sinusitis. Consider ENT referral if another episode occurs.",
             ),
         ),
     ),
@@ -626,8 +619,7 @@ PHARYNGITIS = Scenario(
                 ros="No fever today. No ear pain. No abdominal pain.",
                 exam="mild erythema without exudate.",
                 strep_result="negative",
-                assessment="Acute pharyngitis. Rapid strep negative; throat culture sent to rule out "
-                "strep.",
+                assessment="Acute pharyngitis. Rapid strep negative; throat culture sent to rule out strep.",
                 plan="Supportive care, warm salt-water gargles. Will call if culture is positive.",
             ),
         ),
@@ -702,8 +694,7 @@ UTI = Scenario(
                 hpi_detail="Noticed blood-tinged urine this morning.",
                 ua="leukocytes 2+, nitrite positive, blood 3+",
                 assessment="Acute cystitis with hematuria.",
-                plan="TMP-SMX DS twice daily x 3 days. Repeat UA after treatment to confirm "
-                "hematuria resolves.",
+                plan="TMP-SMX DS twice daily x 3 days. Repeat UA after treatment to confirm hematuria resolves.",
             ),
         ),
         DiagnosisVariant(
@@ -791,8 +782,7 @@ LOW_BACK_PAIN = Scenario(
             phrases=_p(
                 duration="3 weeks",
                 trigger="a long car trip",
-                radiation="Mostly buttock and posterior left leg pain; the low back itself is not "
-                "painful.",
+                radiation="Mostly buttock and posterior left leg pain; the low back itself is not painful.",
                 exam="Straight leg raise positive on the left. Lumbar spine nontender.",
                 assessment="Sciatica, left side (no low back pain).",
             ),
@@ -857,8 +847,7 @@ def _preventive_variants(normal_plan: str) -> tuple[DiagnosisVariant, ...]:
             phrases=_p(
                 exercise="once a week",
                 bmi=("28.2", "28.6"),
-                assessment="1. General adult medical examination with abnormal findings.\n"
-                "2. Overweight, BMI {bmi}.",
+                assessment="1. General adult medical examination with abnormal findings.\n2. Overweight, BMI {bmi}.",
                 plan="Nutrition counseling provided; goal 5% weight loss. " + normal_plan,
             ),
         ),
@@ -932,8 +921,7 @@ AWV = Scenario(
                 awv_kind="subsequent",
                 awv_detail="Last AWV one year ago.",
                 depression="Depression risk: PHQ-2 score 0, reviewed.",
-                assessment="Annual wellness visit; encounter for general adult examination "
-                "without abnormal findings.",
+                assessment="Annual wellness visit; encounter for general adult examination without abnormal findings.",
             ),
         ),
         DiagnosisVariant(
@@ -941,8 +929,7 @@ AWV = Scenario(
             em_code="G0438",
             phrases=_p(
                 awv_kind="initial",
-                awv_detail="First annual wellness visit; Welcome to Medicare visit was more than "
-                "12 months ago.",
+                awv_detail="First annual wellness visit; Welcome to Medicare visit was more than 12 months ago.",
                 depression="Depression risk: PHQ-2 score 0, reviewed.",
                 assessment="Initial annual wellness visit, no abnormal findings.",
             ),
@@ -1230,8 +1217,7 @@ B12_INJECTION = Scenario(
             phrases=_p(
                 indication="pernicious anemia",
                 detail="Intrinsic factor antibody positive (2023).",
-                assessment="Pernicious anemia (B12 deficiency anemia due to intrinsic factor "
-                "deficiency).",
+                assessment="Pernicious anemia (B12 deficiency anemia due to intrinsic factor deficiency).",
             ),
         ),
     ),
@@ -1299,8 +1285,7 @@ LAB_DRAW = Scenario(
                 ProcedureLine("80061", pointers=(2,)),
             ),
             phrases=_p(
-                indication="screening for diabetes and lipid disorders (no known diabetes or "
-                "hyperlipidemia)",
+                indication="screening for diabetes and lipid disorders (no known diabetes or hyperlipidemia)",
                 tests="hemoglobin A1c, lipid panel",
                 assessment="Screening for diabetes mellitus; screening for lipoid disorders.",
             ),
@@ -1354,10 +1339,8 @@ COPD = Scenario(
         DiagnosisVariant(
             codes=("J44.1", "Z87.891"),
             phrases=_p(
-                smoking="Former smoker (40 pack-years), quit 6 years ago - history of nicotine "
-                "dependence.",
-                assessment="1. COPD with acute exacerbation.\n"
-                "2. Personal history of nicotine dependence.",
+                smoking="Former smoker (40 pack-years), quit 6 years ago - history of nicotine dependence.",
+                assessment="1. COPD with acute exacerbation.\n2. Personal history of nicotine dependence.",
             ),
         ),
     ),
@@ -1402,8 +1385,7 @@ ASTHMA = Scenario(
         DiagnosisVariant(
             codes=("J45.20",),
             phrases=_p(
-                hpi_detail="Symptoms 1 day a week, no night waking, uses albuterol about once a week "
-                "with exercise.",
+                hpi_detail="Symptoms 1 day a week, no night waking, uses albuterol about once a week with exercise.",
                 meds="albuterol HFA as needed",
                 lungs="clear, no wheeze.",
                 assessment="Mild intermittent asthma, uncomplicated, well controlled.",
@@ -1492,8 +1474,7 @@ GERD = Scenario(
                 "component, relieved by antacids.",
                 ekg="12-lead EKG in office (interpreted by me): normal sinus rhythm, rate 72, no ST "
                 "changes. Rule out cardiac cause - EKG normal, no exertional features.",
-                assessment="Gastro-esophageal reflux disease without esophagitis; chest discomfort "
-                "due to reflux.",
+                assessment="Gastro-esophageal reflux disease without esophagitis; chest discomfort due to reflux.",
                 plan="Stress test if exertional symptoms develop.",
             ),
         ),
@@ -1501,8 +1482,7 @@ GERD = Scenario(
             codes=("K21.00",),
             phrases=_p(
                 cc="Reflux follow-up after EGD",
-                hpi_detail="EGD last month by GI showed LA grade B reflux esophagitis, no bleeding, "
-                "no Barrett's.",
+                hpi_detail="EGD last month by GI showed LA grade B reflux esophagitis, no bleeding, no Barrett's.",
                 ekg="",
                 assessment="Gastro-esophageal reflux disease with esophagitis, without bleeding.",
                 plan="Increase omeprazole to twice daily; GI follow-up as scheduled.",
@@ -1565,8 +1545,7 @@ DEPRESSION = Scenario(
             codes=("F32.0",),
             phrases=_p(
                 hpi_dx="depression",
-                hpi_detail="First episode started 3 months ago after job loss; some improvement with "
-                "counseling.",
+                hpi_detail="First episode started 3 months ago after job loss; some improvement with counseling.",
                 phq9=("7", "8", "9"),
                 sleep="fair",
                 mse="mood mildly low, affect reactive",
@@ -1720,8 +1699,7 @@ HYPOTHYROIDISM = Scenario(
         DiagnosisVariant(
             codes=("E06.3",),
             phrases=_p(
-                hpi_detail="Hashimoto thyroiditis (TPO antibodies strongly positive) with "
-                "hypothyroidism.",
+                hpi_detail="Hashimoto thyroiditis (TPO antibodies strongly positive) with hypothyroidism.",
                 dose=("50", "75"),
                 neck="thyroid mildly enlarged, firm, nontender.",
                 assessment="Hashimoto's (autoimmune) thyroiditis with hypothyroidism.",
@@ -1774,10 +1752,8 @@ KNEE_OA = Scenario(
                 hpi_dx="right knee osteoarthritis",
                 exam="Right knee: crepitus, medial joint line tenderness, no effusion, no warmth.",
                 knee_site="right knee",
-                injection="methylprednisolone acetate 40 mg with 3 mL 1% lidocaine injected into "
-                "the right knee joint.",
-                assessment="Primary osteoarthritis, right knee. Right knee injected with "
-                "methylprednisolone 40 mg.",
+                injection="methylprednisolone acetate 40 mg with 3 mL 1% lidocaine injected into the right knee joint.",
+                assessment="Primary osteoarthritis, right knee. Right knee injected with methylprednisolone 40 mg.",
             ),
         ),
         DiagnosisVariant(
@@ -1790,8 +1766,7 @@ KNEE_OA = Scenario(
                 hpi_dx="left knee osteoarthritis",
                 exam="Left knee: crepitus, mild varus, no effusion, no erythema.",
                 knee_site="left knee",
-                injection="methylprednisolone acetate 40 mg with 3 mL 1% lidocaine injected into "
-                "the left knee joint.",
+                injection="methylprednisolone acetate 40 mg with 3 mL 1% lidocaine injected into the left knee joint.",
                 assessment="Unilateral primary osteoarthritis of the left knee; left knee injected.",
             ),
         ),
@@ -1940,16 +1915,14 @@ OTITIS_MEDIA = Scenario(
                 ear_complaint="right ear pain (tugging at the right ear)",
                 ear_exam="Right TM bulging, erythematous, with purulent effusion, intact. Left TM "
                 "pearly gray, normal landmarks.",
-                assessment="Acute suppurative otitis media of the right ear, without rupture of "
-                "ear drum.",
+                assessment="Acute suppurative otitis media of the right ear, without rupture of ear drum.",
             ),
         ),
         DiagnosisVariant(
             codes=("H66.002",),
             phrases=_p(
                 ear_complaint="left ear pain",
-                ear_exam="Left TM bulging and red with purulent fluid, no perforation. Right TM "
-                "normal.",
+                ear_exam="Left TM bulging and red with purulent fluid, no perforation. Right TM normal.",
                 assessment="Acute suppurative otitis media, left ear, TM intact.",
             ),
         ),
@@ -1957,10 +1930,8 @@ OTITIS_MEDIA = Scenario(
             codes=("H66.003",),
             phrases=_p(
                 ear_complaint="pain in both ears",
-                ear_exam="Both TMs bulging, erythematous, with purulent effusions; no perforation "
-                "bilaterally.",
-                assessment="Acute suppurative otitis media, bilateral, without spontaneous rupture "
-                "of ear drums.",
+                ear_exam="Both TMs bulging, erythematous, with purulent effusions; no perforation bilaterally.",
+                assessment="Acute suppurative otitis media, bilateral, without spontaneous rupture of ear drums.",
             ),
         ),
     ),
@@ -2012,8 +1983,7 @@ ALLERGIC_RHINITIS = Scenario(
         DiagnosisVariant(
             codes=("J30.81",),
             phrases=_p(
-                hpi_detail="symptoms since adopting a cat 3 months ago; worse at home, better when "
-                "traveling.",
+                hpi_detail="symptoms since adopting a cat 3 months ago; worse at home, better when traveling.",
                 assessment="Allergic rhinitis due to cat dander.",
                 plan="keep cat out of bedroom, HEPA filter.",
             ),
@@ -2069,8 +2039,7 @@ OBESITY = Scenario(
             phrases=_p(
                 bmi=("36.2", "36.7"),
                 hpi_detail="Eats fast food 4-5 times weekly, drinks 2 sodas daily.",
-                assessment="1. Obesity, class 2.\n2. BMI {bmi}, adult.\n3. Dietary counseling "
-                "provided (20 minutes).",
+                assessment="1. Obesity, class 2.\n2. BMI {bmi}, adult.\n3. Dietary counseling provided (20 minutes).",
                 plan="Dietary counseling: calorie target 1600/day, eliminate sugary drinks, food "
                 "log app. Dietitian referral.",
             ),
@@ -2080,10 +2049,8 @@ OBESITY = Scenario(
             phrases=_p(
                 bmi=("41.3", "42.5"),
                 hpi_detail="Has tried several diets; interested in medication options.",
-                assessment="1. Obesity, class 3.\n2. BMI {bmi}, adult.\n3. Dietary counseling and "
-                "surveillance.",
-                plan="Dietary counseling given; discussed GLP-1 therapy and bariatric surgery "
-                "referral.",
+                assessment="1. Obesity, class 3.\n2. BMI {bmi}, adult.\n3. Dietary counseling and surveillance.",
+                plan="Dietary counseling given; discussed GLP-1 therapy and bariatric surgery referral.",
             ),
         ),
         DiagnosisVariant(
@@ -2093,8 +2060,7 @@ OBESITY = Scenario(
                 bmi=("31.1", "31.6"),
                 hpi_detail="Sedentary desk job; no regular exercise.",
                 assessment="1. Obesity, class 1.\n2. BMI {bmi}, adult.\n3. Exercise counseling.",
-                plan="Exercise counseling: walking 150 minutes/week, resistance training twice "
-                "weekly.",
+                plan="Exercise counseling: walking 150 minutes/week, resistance training twice weekly.",
             ),
         ),
     ),

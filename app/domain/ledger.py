@@ -8,7 +8,13 @@ from dataclasses import dataclass
 PARTIES: tuple[str, ...] = ("ins1", "ins2", "ins3", "patient")
 INSURANCE_PARTIES: tuple[str, ...] = ("ins1", "ins2", "ins3")
 KINDS: tuple[str, ...] = (
-    "charge", "insurance_payment", "patient_payment", "adjustment", "transfer", "refund", "reversal",
+    "charge",
+    "insurance_payment",
+    "patient_payment",
+    "adjustment",
+    "transfer",
+    "refund",
+    "reversal",
 )
 
 

@@ -21,12 +21,14 @@ from app.domain import demo_scenarios as sc
 from app.domain.import_format import ImportFile, is_valid_npi
 from app.domain.money import round_money
 from app.domain.posting import AdjustmentIn, ClaimPostingIn, LinePostingIn, RemittanceIn
-from app.services.claims import ClaimService, set_claim_status
+from app.services.claims import ClaimService
 from app.services.jobs import JobContext
 from app.services.posting import PostingService
+from db.bulk import insert_returning_ids, insert_rows, update_by_id
 from db.models import (
     AuditLogRecord,
     ClaimRecord,
+    ClaimStatusEventRecord,
     CoverageRecord,
     EncounterRecord,
     FeeScheduleEntryRecord,
@@ -40,25 +42,37 @@ FY2026_START = dt.date(2025, 10, 1)
 FY2026_END = dt.date(2026, 9, 30)
 DEMO_USER = "demo"
 
-FIRST_F = ("Mary Patricia Jennifer Linda Elizabeth Barbara Susan Jessica Sarah Karen Lisa Nancy Betty Sandra "
-           "Margaret Ashley Kimberly Emily Donna Michelle Carol Amanda Melissa Deborah Stephanie Rebecca Laura "
-           "Helen Sharon Cynthia Kathleen Amy Angela Anna Ruth Brenda Pamela Nicole Katherine Samantha Christine "
-           "Emma Olivia Sophia Ava Isabella Mia Abigail Harper Evelyn").split()
-FIRST_M = ("James Robert John Michael David William Richard Joseph Thomas Charles Christopher Daniel Matthew "
-           "Anthony Mark Donald Steven Paul Andrew Joshua Kenneth Kevin Brian George Timothy Ronald Edward Jason "
-           "Jeffrey Ryan Jacob Gary Nicholas Eric Jonathan Stephen Larry Justin Scott Brandon Benjamin Samuel "
-           "Liam Noah Oliver Elijah Lucas Mason Logan Ethan").split()
-LAST = ("Smith Johnson Williams Brown Jones Garcia Miller Davis Rodriguez Martinez Hernandez Lopez Gonzalez "
-        "Wilson Anderson Thomas Taylor Moore Jackson Martin Lee Perez Thompson White Harris Sanchez Clark "
-        "Ramirez Lewis Robinson Walker Young Allen King Wright Scott Torres Nguyen Hill Flores Green Adams "
-        "Nelson Baker Hall Rivera Campbell Mitchell Carter Roberts Okafor Kowalski Lindqvist Haddad Patel "
-        "Nakamura Brennan Castillo Dubois Ferreira Novak").split()
-STREETS = ("Maple Oak Cedar Elm Birch Willow Chestnut Walnut Spruce Hickory Laurel Juniper Aspen Magnolia "
-           "Sycamore Poplar").split()
+FIRST_F = (
+    "Mary Patricia Jennifer Linda Elizabeth Barbara Susan Jessica Sarah Karen Lisa Nancy Betty Sandra "
+    "Margaret Ashley Kimberly Emily Donna Michelle Carol Amanda Melissa Deborah Stephanie Rebecca Laura "
+    "Helen Sharon Cynthia Kathleen Amy Angela Anna Ruth Brenda Pamela Nicole Katherine Samantha Christine "
+    "Emma Olivia Sophia Ava Isabella Mia Abigail Harper Evelyn"
+).split()
+FIRST_M = (
+    "James Robert John Michael David William Richard Joseph Thomas Charles Christopher Daniel Matthew "
+    "Anthony Mark Donald Steven Paul Andrew Joshua Kenneth Kevin Brian George Timothy Ronald Edward Jason "
+    "Jeffrey Ryan Jacob Gary Nicholas Eric Jonathan Stephen Larry Justin Scott Brandon Benjamin Samuel "
+    "Liam Noah Oliver Elijah Lucas Mason Logan Ethan"
+).split()
+LAST = (
+    "Smith Johnson Williams Brown Jones Garcia Miller Davis Rodriguez Martinez Hernandez Lopez Gonzalez "
+    "Wilson Anderson Thomas Taylor Moore Jackson Martin Lee Perez Thompson White Harris Sanchez Clark "
+    "Ramirez Lewis Robinson Walker Young Allen King Wright Scott Torres Nguyen Hill Flores Green Adams "
+    "Nelson Baker Hall Rivera Campbell Mitchell Carter Roberts Okafor Kowalski Lindqvist Haddad Patel "
+    "Nakamura Brennan Castillo Dubois Ferreira Novak"
+).split()
+STREETS = (
+    "Maple Oak Cedar Elm Birch Willow Chestnut Walnut Spruce Hickory Laurel Juniper Aspen Magnolia Sycamore Poplar"
+).split()
 STREET_KINDS = ("St", "Ave", "Rd", "Ln", "Dr", "Ct", "Way")
 # Invented towns in one state; ZIP+4 so the billing address is complete for an 837P.
-TOWNS = (("Millbrook", "PA", "17013"), ("Carver Falls", "PA", "17015"), ("East Haddon", "PA", "17050"),
-         ("Riverton", "PA", "17011"), ("Pine Hollow", "PA", "17055"))
+TOWNS = (
+    ("Millbrook", "PA", "17013"),
+    ("Carver Falls", "PA", "17015"),
+    ("East Haddon", "PA", "17050"),
+    ("Riverton", "PA", "17011"),
+    ("Pine Hollow", "PA", "17055"),
+)
 
 
 @dataclass(frozen=True)
@@ -100,7 +114,9 @@ def _address(rng: random.Random) -> dict[str, Any]:
     town, state, zip5 = rng.choice(TOWNS)
     return {
         "address1": f"{rng.randrange(10, 9999)} {rng.choice(STREETS)} {rng.choice(STREET_KINDS)}",
-        "city": town, "state": state, "zip": zip5 + f"{rng.randrange(1, 9999):04d}",
+        "city": town,
+        "state": state,
+        "zip": zip5 + f"{rng.randrange(1, 9999):04d}",
     }
 
 
@@ -133,41 +149,95 @@ class DemoBuilder:
         rng = self.rng
         start = self.o.end - dt.timedelta(days=182)
         providers = [
-            {"npi": _npi(rng), "first_name": "Elena", "last_name": "Marsh", "credential": "MD",
-             "taxonomy": "207Q00000X", "role": "rendering"},
-            {"npi": _npi(rng), "first_name": "Victor", "last_name": "Osei", "credential": "DO",
-             "taxonomy": "207R00000X", "role": "rendering"},
-            {"npi": _npi(rng), "first_name": "Hannah", "last_name": "Lund", "credential": "NP",
-             "taxonomy": "363LF0000X", "role": "rendering"},
-            {"npi": _npi(rng), "first_name": "Raymond", "last_name": "Iverson", "credential": "MD",
-             "taxonomy": "207X00000X", "role": "referring"},
-            {"npi": _npi(rng), "first_name": "Grace", "last_name": "Adeyemi", "credential": "MD",
-             "taxonomy": "207RC0000X", "role": "referring"},
+            {
+                "npi": _npi(rng),
+                "first_name": "Elena",
+                "last_name": "Marsh",
+                "credential": "MD",
+                "taxonomy": "207Q00000X",
+                "role": "rendering",
+            },
+            {
+                "npi": _npi(rng),
+                "first_name": "Victor",
+                "last_name": "Osei",
+                "credential": "DO",
+                "taxonomy": "207R00000X",
+                "role": "rendering",
+            },
+            {
+                "npi": _npi(rng),
+                "first_name": "Hannah",
+                "last_name": "Lund",
+                "credential": "NP",
+                "taxonomy": "363LF0000X",
+                "role": "rendering",
+            },
+            {
+                "npi": _npi(rng),
+                "first_name": "Raymond",
+                "last_name": "Iverson",
+                "credential": "MD",
+                "taxonomy": "207X00000X",
+                "role": "referring",
+            },
+            {
+                "npi": _npi(rng),
+                "first_name": "Grace",
+                "last_name": "Adeyemi",
+                "credential": "MD",
+                "taxonomy": "207RC0000X",
+                "role": "referring",
+            },
         ]
         facilities = [
-            {"code": "MAIN", "name": "Millbrook Family Medicine - Main Office", "npi": _npi(rng),
-             "address": {"address1": "120 Market St", "city": "Millbrook", "state": "PA", "zip": "170131234"},
-             "default_place_of_service": "11"},
-            {"code": "EAST", "name": "Millbrook Family Medicine - East Haddon", "npi": _npi(rng),
-             "address": {"address1": "45 Station Rd", "city": "East Haddon", "state": "PA", "zip": "170504321"},
-             "default_place_of_service": "11"},
+            {
+                "code": "MAIN",
+                "name": "Millbrook Family Medicine - Main Office",
+                "npi": _npi(rng),
+                "address": {"address1": "120 Market St", "city": "Millbrook", "state": "PA", "zip": "170131234"},
+                "default_place_of_service": "11",
+            },
+            {
+                "code": "EAST",
+                "name": "Millbrook Family Medicine - East Haddon",
+                "npi": _npi(rng),
+                "address": {"address1": "45 Station Rd", "city": "East Haddon", "state": "PA", "zip": "170504321"},
+                "default_place_of_service": "11",
+            },
         ]
         practice = {
-            "name": "Millbrook Family Medicine (Demo)", "npi": _npi(rng), "tin": "990000001",
+            "name": "Millbrook Family Medicine (Demo)",
+            "npi": _npi(rng),
+            "tin": "990000001",
             "taxonomy": "207Q00000X",
             "address": {"address1": "120 Market St", "city": "Millbrook", "state": "PA", "zip": "170131234"},
-            "phone": "7175550100", "medicare_locality": "12 99",
+            "phone": "7175550100",
+            "medicare_locality": "12 99",
         }
         payers = [
-            {"payer_id": p.payer_id, "name": p.name, "claim_filing_indicator": p.filing,
-             "timely_filing_days": p.timely_days, "submission_method": p.method,
-             "address": {"address1": f"PO Box {rng.randrange(1000, 99999)}", "city": "Harrisburg", "state": "PA",
-                         "zip": f"171{rng.randrange(10, 99)}{rng.randrange(1000, 9999)}"}}
+            {
+                "payer_id": p.payer_id,
+                "name": p.name,
+                "claim_filing_indicator": p.filing,
+                "timely_filing_days": p.timely_days,
+                "submission_method": p.method,
+                "address": {
+                    "address1": f"PO Box {rng.randrange(1000, 99999)}",
+                    "city": "Harrisburg",
+                    "state": "PA",
+                    "zip": f"171{rng.randrange(10, 99)}{rng.randrange(1000, 9999)}",
+                },
+            }
             for p in PAYERS
         ]
         charge_master = [
-            {"code": item.code, "modifier": item.modifier or "", "short_name": item.short_name,
-             "price": str(item.price)}
+            {
+                "code": item.code,
+                "modifier": item.modifier or "",
+                "short_name": item.short_name,
+                "price": str(item.price),
+            }
             for item in sc.CHARGE_MASTER
         ]
         fee_schedules = []
@@ -175,14 +245,28 @@ class DemoBuilder:
             for item in sc.CHARGE_MASTER:
                 # The demo charge master is about 1.8x Medicare; each payer allows a multiple of that base.
                 allowed = round_money(item.price / Decimal("1.8") * p.fee_factor)
-                fee_schedules.append({"payer_id": p.payer_id, "code": item.code, "modifier": item.modifier or "",
-                                      "allowed": str(allowed), "effective_from": "2025-01-01"})
+                fee_schedules.append(
+                    {
+                        "payer_id": p.payer_id,
+                        "code": item.code,
+                        "modifier": item.modifier or "",
+                        "allowed": str(allowed),
+                        "effective_from": "2025-01-01",
+                    }
+                )
         patients = self._patients(start)
         encounters = self._encounters(patients, providers, start)
         return {
-            "format": "claimdesk-import", "version": 1, "practice": practice, "providers": providers,
-            "facilities": facilities, "payers": payers, "fee_schedules": fee_schedules,
-            "charge_master": charge_master, "patients": patients, "encounters": encounters,
+            "format": "claimdesk-import",
+            "version": 1,
+            "practice": practice,
+            "providers": providers,
+            "facilities": facilities,
+            "payers": payers,
+            "fee_schedules": fee_schedules,
+            "charge_master": charge_master,
+            "patients": patients,
+            "encounters": encounters,
         }
 
     def _patients(self, start: dt.date) -> list[dict[str, Any]]:
@@ -204,8 +288,11 @@ class DemoBuilder:
                 "account_number": f"A{n:0{width}d}",
                 "first_name": rng.choice(FIRST_F if sex == "F" else FIRST_M),
                 "last_name": rng.choice(LAST),
-                "date_of_birth": dob.isoformat(), "sex": sex,
-                "address": _address(rng), "phone": _phone(rng), "coverages": [],
+                "date_of_birth": dob.isoformat(),
+                "sex": sex,
+                "address": _address(rng),
+                "phone": _phone(rng),
+                "coverages": [],
             }
             if age < 18 and adults:
                 parent = rng.choice(adults)
@@ -214,11 +301,18 @@ class DemoBuilder:
                 patient["guarantor_account"] = parent["account_number"]
                 for cov in parent["coverages"]:
                     if cov["payer_id"] in ("DMO03", "DMO05", "DMO06", "DMO02"):
-                        patient["coverages"].append({
-                            **cov, "relationship": "19",
-                            "subscriber": {"first_name": parent["first_name"], "last_name": parent["last_name"],
-                                           "date_of_birth": parent["date_of_birth"], "sex": parent["sex"]},
-                        })
+                        patient["coverages"].append(
+                            {
+                                **cov,
+                                "relationship": "19",
+                                "subscriber": {
+                                    "first_name": parent["first_name"],
+                                    "last_name": parent["last_name"],
+                                    "date_of_birth": parent["date_of_birth"],
+                                    "sex": parent["sex"],
+                                },
+                            }
+                        )
                         break
             else:
                 patient["coverages"] = self._adult_coverages(n, age, start)
@@ -232,9 +326,14 @@ class DemoBuilder:
         since = (start - dt.timedelta(days=rng.randrange(30, 2000))).isoformat()
 
         def cov(payer: str, priority: int, prefix: str, copay: str = "0.00") -> dict[str, Any]:
-            return {"payer_id": payer, "priority": priority, "member_id": f"{prefix}{n:06d}{rng.randrange(10, 99)}",
-                    "group_number": None if payer in ("DMO01", "DMO02") else f"G{rng.randrange(1000, 9999)}",
-                    "effective_from": since, "copay": copay}
+            return {
+                "payer_id": payer,
+                "priority": priority,
+                "member_id": f"{prefix}{n:06d}{rng.randrange(10, 99)}",
+                "group_number": None if payer in ("DMO01", "DMO02") else f"G{rng.randrange(1000, 9999)}",
+                "effective_from": since,
+                "copay": copay,
+            }
 
         roll = rng.random()
         if age >= 65:
@@ -256,8 +355,9 @@ class DemoBuilder:
             covs.append(cov(other, 2, "SEC"))
         return covs
 
-    def _encounters(self, patients: list[dict[str, Any]], providers: list[dict[str, Any]],
-                    start: dt.date) -> list[dict[str, Any]]:
+    def _encounters(
+        self, patients: list[dict[str, Any]], providers: list[dict[str, Any]], start: dt.date
+    ) -> list[dict[str, Any]]:
         rng = self.rng
         days = _weekdays(start, self.o.end)
         rendering = [p for p in providers if p["role"] == "rendering"]
@@ -291,15 +391,20 @@ class DemoBuilder:
             if i < open_from:
                 status = "ready_to_bill"
             else:
-                status = rng.choices(("new", "in_coding", "on_hold", "coded", "ready_to_bill"),
-                                     weights=(45, 10, 15, 15, 15))[0]
+                status = rng.choices(
+                    ("new", "in_coding", "on_hold", "coded", "ready_to_bill"), weights=(45, 10, 15, 15, 15)
+                )[0]
             enc["status"] = status
             if status in ("coded", "ready_to_bill") or (status == "on_hold" and rng.random() < 0.5):
                 enc["diagnoses"] = list(diagnoses)
                 enc["service_lines"] = [
-                    {"code": ln.code, "modifiers": list(ln.modifiers), "units": ln.units,
-                     "pointers": list(ln.pointers),
-                     **({"ndc": ln.ndc, "ndc_quantity": str(ln.units), "ndc_unit": "UN"} if ln.ndc else {})}
+                    {
+                        "code": ln.code,
+                        "modifiers": list(ln.modifiers),
+                        "units": ln.units,
+                        "pointers": list(ln.pointers),
+                        **({"ndc": ln.ndc, "ndc_quantity": str(ln.units), "ndc_unit": "UN"} if ln.ndc else {}),
+                    }
                     for ln in lines
                 ]
             elif status == "in_coding":
@@ -337,20 +442,31 @@ class DemoService:
         with self.db.transaction() as s:
             history = _History(s, self.claims, self.posting, random.Random(options.seed + 1), ctx)
             result = history.run()
-            for username, name, role in (("demo", "Demo Administrator", "admin"), ("coder", "Casey Coder", "coder"),
-                                         ("biller", "Blake Biller", "biller"), ("front", "Frankie Front", "front_desk")):
+            for username, name, role in (
+                ("demo", "Demo Administrator", "admin"),
+                ("coder", "Casey Coder", "coder"),
+                ("biller", "Blake Biller", "biller"),
+                ("front", "Frankie Front", "front_desk"),
+            ):
                 if s.scalar(select(UserRecord.id).where(UserRecord.username == username)) is None:
                     s.add(UserRecord(username=username, full_name=name, role=role))
-            s.add(AuditLogRecord(username=self.claims.user, action="demo_built", entity="practice",
-                                 detail=f"seed={options.seed} patients={options.patients} encounters={options.encounters}"))
+            s.add(
+                AuditLogRecord(
+                    username=self.claims.user,
+                    action="demo_built",
+                    entity="practice",
+                    detail=f"seed={options.seed} patients={options.patients} encounters={options.encounters}",
+                )
+            )
         return DemoResult(summary.as_dict(), *result)
 
 
 class _History:
     """Bills the older encounters and posts believable payer outcomes, dated in the past."""
 
-    def __init__(self, s: Any, claims: ClaimService, posting: PostingService, rng: random.Random,
-                 ctx: JobContext) -> None:
+    def __init__(
+        self, s: Any, claims: ClaimService, posting: PostingService, rng: random.Random, ctx: JobContext
+    ) -> None:
         self.s = s
         self.claims = claims
         self.posting = posting
@@ -359,41 +475,46 @@ class _History:
 
     def run(self) -> tuple[int, int, int]:
         s = self.s
-        ready = s.scalars(select(EncounterRecord.id).where(EncounterRecord.status == "ready_to_bill")
-                          .order_by(EncounterRecord.date_of_service)).all()
+        ready = s.scalars(
+            select(EncounterRecord.id)
+            .where(EncounterRecord.status == "ready_to_bill")
+            .order_by(EncounterRecord.date_of_service)
+        ).all()
         # Keep the newest ready encounters unbilled so the 'ready to bill' queue has work in it.
         cutoff = int(len(ready) * 0.93)
         result = self.claims.build_in(s, self.ctx, list(ready[:cutoff]))
         claims = s.scalars(
-            select(ClaimRecord).where(ClaimRecord.id.in_(result.claim_ids))
-            .options(selectinload(ClaimRecord.lines))
+            select(ClaimRecord).where(ClaimRecord.id.in_(result.claim_ids)).options(selectinload(ClaimRecord.lines))
         ).all()
-        encounters = {e.id: e for e in s.scalars(select(EncounterRecord).where(
-            EncounterRecord.id.in_([c.encounter_id for c in claims])))}
+        encounters = {
+            e.id: e
+            for e in s.scalars(select(EncounterRecord).where(EncounterRecord.id.in_([c.encounter_id for c in claims])))
+        }
         fees = {(f.payer_id, f.code, f.modifier): f.allowed_cents for f in s.scalars(select(FeeScheduleEntryRecord))}
         copays = {c.id: c.copay_cents for c in s.scalars(select(CoverageRecord))}
         by_payer_week: dict[tuple[int, dt.date], list[ClaimPostingIn]] = defaultdict(list)
-        batches: dict[tuple[int, dt.date], SubmissionBatchRecord] = {}
+        batches: dict[tuple[int, dt.date], dict[str, Any]] = {}
+        claim_batch: list[tuple[ClaimRecord, dt.date, tuple[int, dt.date]]] = []
         latest = max((encounters[c.encounter_id].date_of_service for c in claims), default=FY2026_END)
         for n, claim in enumerate(claims):
-            if n % 200 == 0:
+            if n % 500 == 0:
                 self.ctx.report(n, len(claims), "Billing history")
             dos = encounters[claim.encounter_id].date_of_service
             billed_on = dos + dt.timedelta(days=self.rng.randrange(1, 6))
-            claim.first_billed_on = billed_on
             key = (claim.payer_id, billed_on)
-            batch = batches.get(key)
-            if batch is None:
-                batch = SubmissionBatchRecord(method=claim.submission_method, created_by=DEMO_USER,
-                                              claim_count=0, total_charge_cents=0,
-                                              created_at=dt.datetime.combine(billed_on, dt.time(17)))
-                s.add(batch)
-                batches[key] = batch
-            batch.claim_count += 1
-            batch.total_charge_cents += claim.total_charge_cents
-            claim.batch = batch
-            set_claim_status(s, claim, "submitted", DEMO_USER, note=f"{claim.submission_method} batch",
-                             at=dt.datetime.combine(billed_on, dt.time(17)))
+            batch = batches.setdefault(
+                key,
+                {
+                    "method": claim.submission_method,
+                    "created_by": DEMO_USER,
+                    "claim_count": 0,
+                    "total_charge_cents": 0,
+                    "created_at": dt.datetime.combine(billed_on, dt.time(17)),
+                },
+            )
+            batch["claim_count"] += 1
+            batch["total_charge_cents"] += claim.total_charge_cents
+            claim_batch.append((claim, billed_on, key))
             # Claims billed in the last three weeks of the data are still waiting for the payer.
             if dos > latest - dt.timedelta(days=21) and self.rng.random() < 0.7:
                 continue
@@ -401,15 +522,48 @@ class _History:
             paid_on = billed_on + dt.timedelta(days=self.rng.randrange(12, 35))
             week = paid_on - dt.timedelta(days=paid_on.weekday())
             by_payer_week[(claim.payer_id, week)].append(posting)
-        s.flush()
+        keys = list(batches)
+        batch_ids = dict(
+            zip(keys, insert_returning_ids(s, SubmissionBatchRecord, [batches[k] for k in keys]), strict=True)
+        )
+        update_by_id(
+            s,
+            ClaimRecord,
+            [
+                {"id": c.id, "status": "submitted", "first_billed_on": billed, "batch_id": batch_ids[key]}
+                for c, billed, key in claim_batch
+            ],
+        )
+        insert_rows(
+            s,
+            ClaimStatusEventRecord,
+            [
+                {
+                    "claim_id": c.id,
+                    "status": "submitted",
+                    "by_user": DEMO_USER,
+                    "at": dt.datetime.combine(billed, dt.time(17)),
+                    "note": f"{c.submission_method} batch",
+                }
+                for c, billed, _ in claim_batch
+            ],
+        )
+        # Postings below are plain data; dropping the loaded records keeps the session small.
+        s.expunge_all()
         denials = remittances = 0
         for n, ((payer_id, week), postings) in enumerate(sorted(by_payer_week.items())):
             total = sum((ln.paid for p in postings for ln in p.lines), Decimal("0"))
-            remit = RemittanceIn(payer_id=payer_id, check_number=f"{payer_id:02d}{week:%y%m%d}{n:04d}",
-                                 check_date=week + dt.timedelta(days=3), total=total,
-                                 deposit_date=week + dt.timedelta(days=4), batch_name=f"Week of {week:%m/%d/%Y}",
-                                 claims=tuple(postings))
+            remit = RemittanceIn(
+                payer_id=payer_id,
+                check_number=f"{payer_id:02d}{week:%y%m%d}{n:04d}",
+                check_date=week + dt.timedelta(days=3),
+                total=total,
+                deposit_date=week + dt.timedelta(days=4),
+                batch_name=f"Week of {week:%m/%d/%Y}",
+                claims=tuple(postings),
+            )
             res = self.posting.post_in(s, remit, when=dt.datetime.combine(remit.check_date, dt.time(10)))
+            s.expunge_all()
             denials += res.denials
             remittances += 1
         return len(claims), remittances, denials
@@ -423,19 +577,35 @@ class _History:
             carc, rarc = rng.choice((("16", "M76"), ("197", "N54"), ("50", "N115"), ("22", "MA04"), ("96", "N130")))
             for ln in claim.lines:
                 charge = Decimal(ln.charge_cents) / 100
-                lines.append(LinePostingIn(ln.id, paid=Decimal("0.00"), allowed=Decimal("0.00"),
-                                           adjustments=(AdjustmentIn("CO", carc, charge),), remarks=(rarc,)))
+                lines.append(
+                    LinePostingIn(
+                        ln.id,
+                        paid=Decimal("0.00"),
+                        allowed=Decimal("0.00"),
+                        adjustments=(AdjustmentIn("CO", carc, charge),),
+                        remarks=(rarc,),
+                    )
+                )
             return ClaimPostingIn(claim.id, "4", tuple(lines), payer_claim_number=f"PCN{claim.id:09d}")
         deny_one = roll < 0.15 and len(claim.lines) > 1
         for idx, ln in enumerate(claim.lines):
             charge = Decimal(ln.charge_cents) / 100
             if deny_one and idx == len(claim.lines) - 1:
-                lines.append(LinePostingIn(ln.id, paid=Decimal("0.00"), allowed=Decimal("0.00"),
-                                           adjustments=(AdjustmentIn("CO", "97", charge),), remarks=("M15",)))
+                lines.append(
+                    LinePostingIn(
+                        ln.id,
+                        paid=Decimal("0.00"),
+                        allowed=Decimal("0.00"),
+                        adjustments=(AdjustmentIn("CO", "97", charge),),
+                        remarks=("M15",),
+                    )
+                )
                 continue
             modifier = ln.modifier1 or ""
             allowed_cents = fees.get((claim.payer_id, ln.code, modifier)) or fees.get((claim.payer_id, ln.code, ""))
-            allowed = (Decimal(allowed_cents) / 100 * ln.units) if allowed_cents else round_money(charge * Decimal("0.6"))
+            allowed = (
+                (Decimal(allowed_cents) / 100 * ln.units) if allowed_cents else round_money(charge * Decimal("0.6"))
+            )
             allowed = min(allowed, charge)
             adjustments = []
             if charge > allowed:
@@ -457,6 +627,7 @@ class _History:
                     adjustments.append(AdjustmentIn("PR", "1", ded))
                     patient_share += ded
             paid = allowed - patient_share
-            lines.append(LinePostingIn(ln.id, paid=paid, allowed=allowed, adjustments=tuple(adjustments),
-                                       then="next_payer"))
+            lines.append(
+                LinePostingIn(ln.id, paid=paid, allowed=allowed, adjustments=tuple(adjustments), then="next_payer")
+            )
         return ClaimPostingIn(claim.id, "1", tuple(lines), payer_claim_number=f"PCN{claim.id:09d}")

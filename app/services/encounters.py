@@ -64,9 +64,19 @@ class EncounterService:
                 return []
             stmt: Select = (
                 select(
-                    E.id, P.last_name, P.first_name, P.account_number, E.date_of_service,
-                    Prov.last_name, Prov.first_name, Prov.credential, Pay.name, E.status,
-                    E.total_charge_cents, E.hold_reason, E.query_text,
+                    E.id,
+                    P.last_name,
+                    P.first_name,
+                    P.account_number,
+                    E.date_of_service,
+                    Prov.last_name,
+                    Prov.first_name,
+                    Prov.credential,
+                    Pay.name,
+                    E.status,
+                    E.total_charge_cents,
+                    E.hold_reason,
+                    E.query_text,
                 )
                 .join(P, P.id == E.patient_id)
                 .join(Prov, Prov.id == E.rendering_provider_id)
@@ -103,7 +113,9 @@ class EncounterService:
     def provider_choices(self) -> list[Choice]:
         with self.db.session() as s:
             rows = s.execute(
-                select(ProviderRecord.id, ProviderRecord.last_name, ProviderRecord.first_name, ProviderRecord.credential)
+                select(
+                    ProviderRecord.id, ProviderRecord.last_name, ProviderRecord.first_name, ProviderRecord.credential
+                )
                 .where(ProviderRecord.role == "rendering")
                 .order_by(ProviderRecord.last_name, ProviderRecord.first_name)
             )
@@ -119,10 +131,24 @@ class EncounterService:
         with self.db.session() as s:
             row = s.execute(
                 select(
-                    P.last_name, P.first_name, P.middle_name, P.account_number, P.date_of_birth, P.sex,
-                    E.date_of_service, Prov.last_name, Prov.first_name, Prov.credential,
-                    FacilityRecord.name, E.place_of_service, Pay.name, E.status, E.hold_reason,
-                    E.query_text, E.prior_authorization, E.note_text,
+                    P.last_name,
+                    P.first_name,
+                    P.middle_name,
+                    P.account_number,
+                    P.date_of_birth,
+                    P.sex,
+                    E.date_of_service,
+                    Prov.last_name,
+                    Prov.first_name,
+                    Prov.credential,
+                    FacilityRecord.name,
+                    E.place_of_service,
+                    Pay.name,
+                    E.status,
+                    E.hold_reason,
+                    E.query_text,
+                    E.prior_authorization,
+                    E.note_text,
                 )
                 .join(P, P.id == E.patient_id)
                 .join(Prov, Prov.id == E.rendering_provider_id)
@@ -142,8 +168,26 @@ class EncounterService:
                 .where(ServiceLineRecord.encounter_id == encounter_id)
                 .order_by(ServiceLineRecord.line_number)
             ).all()
-            (p_last, p_first, p_middle, account, dob, sex, dos, pr_last, pr_first, pr_cred,
-             facility, pos, payer, status, hold_reason, query_text, prior_auth, note) = row
+            (
+                p_last,
+                p_first,
+                p_middle,
+                account,
+                dob,
+                sex,
+                dos,
+                pr_last,
+                pr_first,
+                pr_cred,
+                facility,
+                pos,
+                payer,
+                status,
+                hold_reason,
+                query_text,
+                prior_auth,
+                note,
+            ) = row
             return EncounterDetail(
                 encounter_id=encounter_id,
                 patient_name=f"{p_last}, {p_first}" + (f" {p_middle}" if p_middle else ""),
@@ -164,7 +208,9 @@ class EncounterService:
                 lines=tuple(
                     EncounterDetailLine(
                         code=line.code,
-                        modifiers=tuple(m for m in (line.modifier1, line.modifier2, line.modifier3, line.modifier4) if m),
+                        modifiers=tuple(
+                            m for m in (line.modifier1, line.modifier2, line.modifier3, line.modifier4) if m
+                        ),
                         units=line.units,
                         charge_cents=line.charge_cents,
                         pointers=pointer_letters(
@@ -201,7 +247,9 @@ def _patient_match(text: str):  # noqa: ANN202 - SQL expression
     """'smi' matches names or accounts starting so; 'smith, jo' means last name then first name."""
     if "," in text:
         last, first = (t.strip() for t in text.split(",", 1))
-        return and_(P.last_name.ilike(f"{_esc(last)}%", escape="\\"), P.first_name.ilike(f"{_esc(first)}%", escape="\\"))
+        return and_(
+            P.last_name.ilike(f"{_esc(last)}%", escape="\\"), P.first_name.ilike(f"{_esc(first)}%", escape="\\")
+        )
     terms = text.split()
     conds = []
     for term in terms:

@@ -11,7 +11,7 @@ from typing import Any
 
 import pydantic
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from app.domain.import_format import (
     CoverageIn,
@@ -22,6 +22,7 @@ from app.domain.import_format import (
 from app.domain.money import to_cents
 from app.errors import ValidationError
 from app.services.jobs import JobContext
+from db.bulk import insert_returning_ids, insert_rows
 from db.models import (
     ChargeMasterItemRecord,
     CoverageRecord,
@@ -85,9 +86,7 @@ def parse_import(text: str, source: str = "import file") -> ImportFile:
     try:
         raw = json.loads(text, parse_float=Decimal)
     except json.JSONDecodeError as exc:
-        raise ValidationError(
-            f"{source}: not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
-        ) from exc
+        raise ValidationError(f"{source}: not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from exc
     if not isinstance(raw, dict):
         raise ValidationError(f"{source}: expected a JSON object at the top level")
     try:
@@ -147,9 +146,7 @@ class _Writer:
         self.payers = {p.payer_id: p for p in session.scalars(select(PayerRecord))}
         self.providers = {p.npi: p for p in session.scalars(select(ProviderRecord))}
         self.facilities = {f.code: f for f in session.scalars(select(FacilityRecord))}
-        self.charge_master = {
-            (c.code, c.modifier): c for c in session.scalars(select(ChargeMasterItemRecord))
-        }
+        self.charge_master = {(c.code, c.modifier): c for c in session.scalars(select(ChargeMasterItemRecord))}
         self.patient_ids: dict[str, int] = dict(
             session.execute(select(PatientRecord.account_number, PatientRecord.id)).all()
         )
@@ -205,7 +202,8 @@ class _Writer:
                 modifier = line.modifiers[0] if line.modifiers else ""
                 if line.charge is None and (line.code, modifier) not in priced and (line.code, "") not in priced:
                     problems.append(
-                        f"{where}.service_lines[{j}].charge: no charge given and {line.code} is not in the charge master"
+                        f"{where}.service_lines[{j}].charge: no charge given and "
+                        f"{line.code} is not in the charge master"
                     )
         if problems:
             raise ValidationError(f"{len(problems)} problem(s) in references; nothing was imported", problems)
@@ -220,28 +218,62 @@ class _Writer:
             self._practice()
         for p in d.providers:
             self._upsert(
-                "providers", self.providers, p.npi, ProviderRecord,
-                {"npi": p.npi, "first_name": p.first_name, "last_name": p.last_name,
-                 "credential": p.credential, "taxonomy": p.taxonomy, "role": p.role},
+                "providers",
+                self.providers,
+                p.npi,
+                ProviderRecord,
+                {
+                    "npi": p.npi,
+                    "first_name": p.first_name,
+                    "last_name": p.last_name,
+                    "credential": p.credential,
+                    "taxonomy": p.taxonomy,
+                    "role": p.role,
+                },
             )
         for f in d.facilities:
             self._upsert(
-                "facilities", self.facilities, f.code, FacilityRecord,
-                {"code": f.code, "name": f.name, "npi": f.npi, **_address(f.address),
-                 "default_place_of_service": f.default_place_of_service},
+                "facilities",
+                self.facilities,
+                f.code,
+                FacilityRecord,
+                {
+                    "code": f.code,
+                    "name": f.name,
+                    "npi": f.npi,
+                    **_address(f.address),
+                    "default_place_of_service": f.default_place_of_service,
+                },
             )
         for p in d.payers:
             addr = _address(p.address) if p.address else dict.fromkeys(("address1", "address2", "city", "state", "zip"))
             self._upsert(
-                "payers", self.payers, p.payer_id, PayerRecord,
-                {"payer_id": p.payer_id, "name": p.name, "claim_filing_indicator": p.claim_filing_indicator,
-                 **addr, "timely_filing_days": p.timely_filing_days, "submission_method": p.submission_method},
+                "payers",
+                self.payers,
+                p.payer_id,
+                PayerRecord,
+                {
+                    "payer_id": p.payer_id,
+                    "name": p.name,
+                    "claim_filing_indicator": p.claim_filing_indicator,
+                    **addr,
+                    "timely_filing_days": p.timely_filing_days,
+                    "submission_method": p.submission_method,
+                },
             )
         for c in d.charge_master:
             self._upsert(
-                "charge_master", self.charge_master, (c.code, c.modifier), ChargeMasterItemRecord,
-                {"code": c.code, "modifier": c.modifier, "short_name": c.short_name,
-                 "price_cents": to_cents(c.price), "active": True},
+                "charge_master",
+                self.charge_master,
+                (c.code, c.modifier),
+                ChargeMasterItemRecord,
+                {
+                    "code": c.code,
+                    "modifier": c.modifier,
+                    "short_name": c.short_name,
+                    "price_cents": to_cents(c.price),
+                    "active": True,
+                },
             )
         self.s.flush()
         self._fee_schedules()
@@ -269,8 +301,15 @@ class _Writer:
         p = self.data.practice
         assert p is not None
         record = self.s.scalars(select(PracticeRecord)).first()
-        values = {"name": p.name, "npi": p.npi, "tin": p.tin, "taxonomy": p.taxonomy,
-                  **_address(p.address), "phone": p.phone, "medicare_locality": p.medicare_locality}
+        values = {
+            "name": p.name,
+            "npi": p.npi,
+            "tin": p.tin,
+            "taxonomy": p.taxonomy,
+            **_address(p.address),
+            "phone": p.phone,
+            "medicare_locality": p.medicare_locality,
+        }
         self._upsert("practice", {} if record is None else {0: record}, 0, PracticeRecord, values)
 
     def _fee_schedules(self) -> None:
@@ -283,10 +322,18 @@ class _Writer:
         for f in self.data.fee_schedules:
             payer = self.payers[f.payer_id]
             self._upsert(
-                "fee_schedules", existing, (payer.id, f.code, f.modifier, f.effective_from), FeeScheduleEntryRecord,
-                {"payer_id": payer.id, "code": f.code, "modifier": f.modifier,
-                 "allowed_cents": to_cents(f.allowed), "effective_from": f.effective_from,
-                 "effective_to": f.effective_to},
+                "fee_schedules",
+                existing,
+                (payer.id, f.code, f.modifier, f.effective_from),
+                FeeScheduleEntryRecord,
+                {
+                    "payer_id": payer.id,
+                    "code": f.code,
+                    "modifier": f.modifier,
+                    "allowed_cents": to_cents(f.allowed),
+                    "effective_from": f.effective_from,
+                    "effective_to": f.effective_to,
+                },
             )
 
     def _patients(self, total: int) -> None:
@@ -300,10 +347,20 @@ class _Writer:
         records: list[tuple[PatientIn, PatientRecord]] = []
         for i, p in enumerate(self.data.patients):
             rec = self._upsert(
-                "patients", existing, p.account_number, PatientRecord,
-                {"account_number": p.account_number, "first_name": p.first_name, "last_name": p.last_name,
-                 "middle_name": p.middle_name, "date_of_birth": p.date_of_birth, "sex": p.sex,
-                 **_address(p.address), "phone": p.phone},
+                "patients",
+                existing,
+                p.account_number,
+                PatientRecord,
+                {
+                    "account_number": p.account_number,
+                    "first_name": p.first_name,
+                    "last_name": p.last_name,
+                    "middle_name": p.middle_name,
+                    "date_of_birth": p.date_of_birth,
+                    "sex": p.sex,
+                    **_address(p.address),
+                    "phone": p.phone,
+                },
             )
             records.append((p, rec))
             if i % 200 == 0:
@@ -327,7 +384,10 @@ class _Writer:
             for c in p.coverages:
                 payer = self.payers[c.payer_id]
                 self._upsert(
-                    "coverages", existing, (rec.id, payer.id, c.member_id), CoverageRecord,
+                    "coverages",
+                    existing,
+                    (rec.id, payer.id, c.member_id),
+                    CoverageRecord,
                     _coverage_values(c, p, rec.id, payer.id),
                 )
 
@@ -339,9 +399,14 @@ class _Writer:
         ids = [e.source_id for e in self.data.encounters]
         existing: dict[str, EncounterRecord] = {}
         for chunk in _chunks(ids, 500):
-            for r in self.s.scalars(select(EncounterRecord).where(EncounterRecord.source_id.in_(chunk))):
+            for r in self.s.scalars(
+                select(EncounterRecord)
+                .where(EncounterRecord.source_id.in_(chunk))
+                .options(selectinload(EncounterRecord.diagnoses), selectinload(EncounterRecord.service_lines))
+            ):
                 existing[r.source_id] = r
         counts = self.summary.entity("encounters")
+        new_encounters: list[tuple[dict[str, Any], list[str], list[dict[str, Any]]]] = []
         base = 6 + len(self.data.patients)
         for i, e in enumerate(self.data.encounters):
             if i % 200 == 0:
@@ -351,16 +416,16 @@ class _Writer:
             lines = [self._line_values(e, line) for line in e.service_lines]
             record = existing.get(e.source_id)
             if record is None:
-                record = EncounterRecord(**values)
-                record.diagnoses = [EncounterDiagnosisRecord(sequence=n, code=c) for n, c in enumerate(diagnoses, 1)]
-                record.service_lines = [ServiceLineRecord(line_number=n, **v) for n, v in enumerate(lines, 1)]
-                self.s.add(record)
-                existing[e.source_id] = record
+                # New encounters are written in batches below: the bulk of any first import.
+                new_encounters.append((values, diagnoses, lines))
                 counts.created += 1
                 continue
-            same_codes = [d.code for d in record.diagnoses] == diagnoses and [
-                {k: getattr(sl, k) for k in v} for sl, v in zip(record.service_lines, lines, strict=False)
-            ] == lines and len(record.service_lines) == len(lines)
+            same_codes = (
+                [d.code for d in record.diagnoses] == diagnoses
+                and [{k: getattr(sl, k) for k in v} for sl, v in zip(record.service_lines, lines, strict=False)]
+                == lines
+                and len(record.service_lines) == len(lines)
+            )
             if record.status in LOCKED_STATUSES:
                 scalar_same = all(
                     getattr(record, k) == v for k, v in values.items() if k not in ("primary_payer_id", "status")
@@ -378,22 +443,34 @@ class _Writer:
                 record.diagnoses.extend(
                     EncounterDiagnosisRecord(sequence=n, code=c) for n, c in enumerate(diagnoses, 1)
                 )
-                record.service_lines.extend(
-                    ServiceLineRecord(line_number=n, **v) for n, v in enumerate(lines, 1)
-                )
+                record.service_lines.extend(ServiceLineRecord(line_number=n, **v) for n, v in enumerate(lines, 1))
                 changed = True
             if changed:
                 counts.updated += 1
             else:
                 counts.unchanged += 1
+        self._insert_encounters(new_encounters)
+
+    def _insert_encounters(self, new: list[tuple[dict[str, Any], list[str], list[dict[str, Any]]]]) -> None:
+        ids = insert_returning_ids(self.s, EncounterRecord, [values for values, _, _ in new])
+        diagnoses, lines = [], []
+        for encounter_id, (_, codes, service_lines) in zip(ids, new, strict=True):
+            diagnoses.extend({"encounter_id": encounter_id, "sequence": n, "code": c} for n, c in enumerate(codes, 1))
+            lines.extend({"encounter_id": encounter_id, "line_number": n, **v} for n, v in enumerate(service_lines, 1))
+        insert_rows(self.s, EncounterDiagnosisRecord, diagnoses)
+        insert_rows(self.s, ServiceLineRecord, lines)
 
     def _primary_payers(self) -> dict[int, list[tuple[Any, Any, int]]]:
         """patient id -> [(effective_from, effective_to, payer id)] of priority-1 coverages."""
         out: dict[int, list[tuple[Any, Any, int]]] = {}
         wanted = {self.patient_ids[e.account_number] for e in self.data.encounters}
         rows = self.s.execute(
-            select(CoverageRecord.patient_id, CoverageRecord.effective_from, CoverageRecord.effective_to,
-                   CoverageRecord.payer_id).where(CoverageRecord.priority == 1)
+            select(
+                CoverageRecord.patient_id,
+                CoverageRecord.effective_from,
+                CoverageRecord.effective_to,
+                CoverageRecord.payer_id,
+            ).where(CoverageRecord.priority == 1)
         )
         for pid, start, end, payer in rows:
             if pid in wanted:
@@ -440,10 +517,16 @@ class _Writer:
         ptrs = list(line.pointers) + [None] * (4 - len(line.pointers))
         return {
             "code": line.code,
-            "modifier1": mods[0], "modifier2": mods[1], "modifier3": mods[2], "modifier4": mods[3],
+            "modifier1": mods[0],
+            "modifier2": mods[1],
+            "modifier3": mods[2],
+            "modifier4": mods[3],
             "units": line.units,
             "charge_cents": to_cents(self._charge(line)),
-            "pointer1": ptrs[0], "pointer2": ptrs[1], "pointer3": ptrs[2], "pointer4": ptrs[3],
+            "pointer1": ptrs[0],
+            "pointer2": ptrs[1],
+            "pointer3": ptrs[2],
+            "pointer4": ptrs[3],
             "date_from": line.date_from or e.date_of_service,
             "date_to": line.date_to or line.date_from or e.date_of_service,
             "place_of_service": line.place_of_service,

@@ -21,12 +21,40 @@ def test_an_empty_database_migrates_to_head(tmp_path: Path) -> None:
     assert upgrade_to_head(engine, tmp_path / "a.sqlite3") is None  # nothing to back up when new
     assert current_revision(engine) == head_revision()
     tables = set(inspect(engine).get_table_names())
-    for expected in ("practice", "provider", "facility", "payer", "fee_schedule_entry", "charge_master_item",
-                     "patient", "coverage", "eligibility_check", "encounter", "encounter_diagnosis",
-                     "service_line", "claim", "claim_line", "claim_status_event", "scrub_finding",
-                     "remittance", "claim_payment", "line_payment", "adjustment", "remark_code",
-                     "provider_adjustment", "ledger_entry", "statement_run", "statement", "denial", "appeal",
-                     "follow_up_note", "code_set_version", "app_user", "audit_log", "submission_batch"):
+    for expected in (
+        "practice",
+        "provider",
+        "facility",
+        "payer",
+        "fee_schedule_entry",
+        "charge_master_item",
+        "patient",
+        "coverage",
+        "eligibility_check",
+        "encounter",
+        "encounter_diagnosis",
+        "service_line",
+        "claim",
+        "claim_line",
+        "claim_status_event",
+        "scrub_finding",
+        "remittance",
+        "claim_payment",
+        "line_payment",
+        "adjustment",
+        "remark_code",
+        "provider_adjustment",
+        "ledger_entry",
+        "statement_run",
+        "statement",
+        "denial",
+        "appeal",
+        "follow_up_note",
+        "code_set_version",
+        "app_user",
+        "audit_log",
+        "submission_batch",
+    ):
         assert expected in tables, expected
 
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import random
 import re
 from collections import Counter
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 import simple_icd_10_cm as icd
@@ -29,9 +27,7 @@ from app.domain.demo_scenarios import (
     render_note,
 )
 
-ALL_VARIANTS = [
-    pytest.param(s, i, id=f"{s.key}-{i}") for s in SCENARIOS for i in range(len(s.diagnoses))
-]
+ALL_VARIANTS = [pytest.param(s, i, id=f"{s.key}-{i}") for s in SCENARIOS for i in range(len(s.diagnoses))]
 
 
 def _all_lines():
@@ -152,12 +148,10 @@ def test_procedure_modifier_side_matches_the_diagnosis_side() -> None:
             assert "bilateral" in descriptions, s.key
 
 
-HCPCS_FILE_ENV = "CLAIMDESK_HCPCS_FILE"
-
-
-@pytest.mark.skipif(not os.environ.get(HCPCS_FILE_ENV), reason=f"set {HCPCS_FILE_ENV} to the CMS file")
 def test_hcpcs_level_ii_codes_exist_in_the_cms_alpha_numeric_file() -> None:
-    path = Path(os.environ[HCPCS_FILE_ENV])
+    from app.paths import resource
+
+    path = resource("sources", "hcpcs", "HCPC2026_JAN_ANWEB_01122026.txt")
     # record id "3" (column 11) = procedure; termination date in columns 285-292 (blank = active)
     known = {
         line[:5]
@@ -245,13 +239,11 @@ ASSESSMENT_START = re.compile(r"^(?:ASSESSMENT|Assessment|A/P|A:|Dx:)", re.MULTI
 def _assessment_part(note: str) -> str:
     match = ASSESSMENT_START.search(note)
     assert match, note
-    return note[match.start():].lower()
+    return note[match.start() :].lower()
 
 
 @pytest.mark.parametrize(("scenario", "variant_index"), ALL_VARIANTS)
-def test_laterality_codes_notes_name_the_matching_side(
-    scenario: Scenario, variant_index: int
-) -> None:
+def test_laterality_codes_notes_name_the_matching_side(scenario: Scenario, variant_index: int) -> None:
     sides = set()
     for code in scenario.diagnosis_codes(variant_index):
         words = set(re.findall(r"\b(right|left|bilateral)\b", icd.get_description(code).lower()))
@@ -282,11 +274,8 @@ def test_bmi_codes_match_the_bmi_written_in_the_note() -> None:
 
 
 def test_notes_teach_negation_history_family_history_and_uncertainty() -> None:
-    text = "\n".join(
-        note for s in SCENARIOS for i in range(len(s.diagnoses)) for note in _all_notes(s, i)
-    ).lower()
-    for phrase in ("denies", "no fever", "history of", "s/p", "family history", "mother with",
-                   "rule out"):
+    text = "\n".join(note for s in SCENARIOS for i in range(len(s.diagnoses)) for note in _all_notes(s, i)).lower()
+    for phrase in ("denies", "no fever", "history of", "s/p", "family history", "mother with", "rule out"):
         assert phrase in text, phrase
 
 

@@ -10,8 +10,13 @@ from app.domain.ledger import PARTIES, Entry, balance, check_reversible
 from app.errors import ClaimDeskError
 
 entries = st.lists(
-    st.builds(Entry, id=st.integers(1, 10**6), party=st.sampled_from(PARTIES),
-              amount_cents=st.integers(-10**8, 10**8), kind=st.just("charge")),
+    st.builds(
+        Entry,
+        id=st.integers(1, 10**6),
+        party=st.sampled_from(PARTIES),
+        amount_cents=st.integers(-(10**8), 10**8),
+        kind=st.just("charge"),
+    ),
     max_size=60,
 )
 

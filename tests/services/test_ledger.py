@@ -36,11 +36,13 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _lines(desk: Services) -> list[tuple[int, int]]:
     with desk.db.session() as s:
-        return list(s.execute(
-            select(ServiceLineRecord.id, EncounterRecord.patient_id)
-            .join(EncounterRecord, EncounterRecord.id == ServiceLineRecord.encounter_id)
-            .where(EncounterRecord.status == "billed")
-        ).all())
+        return list(
+            s.execute(
+                select(ServiceLineRecord.id, EncounterRecord.patient_id)
+                .join(EncounterRecord, EncounterRecord.id == ServiceLineRecord.encounter_id)
+                .where(EncounterRecord.status == "billed")
+            ).all()
+        )
 
 
 operations = st.lists(
@@ -77,14 +79,20 @@ def test_any_postings_and_reversals_keep_balances_equal_to_the_ledger(template: 
                     desk.ledger.reverse_transaction(txn, "test", TODAY)
                     reversed_txns.add(txn)
                 continue
-            with desk.db.transaction() as s:
-                w = LedgerWriter(s, "tester")
+            with desk.db.transaction() as s, LedgerWriter(s, "tester") as w:
                 txn = w.new_txn()
                 if op == "pay":
                     w.add(txn_id=txn, line=line, kind="insurance_payment", party=party, amount_cents=-cents, on=TODAY)
                 elif op == "adjust":
-                    w.add(txn_id=txn, line=line, kind="adjustment", party=party, amount_cents=-cents, on=TODAY,
-                          adjustment_type="contractual")
+                    w.add(
+                        txn_id=txn,
+                        line=line,
+                        kind="adjustment",
+                        party=party,
+                        amount_cents=-cents,
+                        on=TODAY,
+                        adjustment_type="contractual",
+                    )
                 else:
                     to_party = "ins1" if party == "patient" else "patient"
                     w.transfer(txn_id=txn, line=line, from_party=party, to_party=to_party, amount_cents=cents, on=TODAY)
@@ -93,9 +101,14 @@ def test_any_postings_and_reversals_keep_balances_equal_to_the_ledger(template: 
         with desk.db.session() as s:
             raw_total = s.scalar(select(func.coalesce(func.sum(LedgerEntryRecord.amount_cents), 0)))
             for txn in reversed_txns:
-                net = s.scalar(select(func.sum(LedgerEntryRecord.amount_cents)).where(
-                    LedgerEntryRecord.txn_id.in_([txn]) | LedgerEntryRecord.reverses_entry_id.in_(
-                        select(LedgerEntryRecord.id).where(LedgerEntryRecord.txn_id == txn))))
+                net = s.scalar(
+                    select(func.sum(LedgerEntryRecord.amount_cents)).where(
+                        LedgerEntryRecord.txn_id.in_([txn])
+                        | LedgerEntryRecord.reverses_entry_id.in_(
+                            select(LedgerEntryRecord.id).where(LedgerEntryRecord.txn_id == txn)
+                        )
+                    )
+                )
                 assert net == 0, "a reversal must undo its transaction exactly"
         assert desk.ledger.practice_balance().total_cents == raw_total
         per_line = sum(desk.ledger.line_balance(line_id).total_cents for line_id, _ in lines)
@@ -114,6 +127,8 @@ def test_ledger_rows_are_never_updated_by_a_reversal(loaded: Services) -> None:
         before = (charge.amount_cents, charge.party, charge.kind)
         txn = charge.txn_id
     new_ids = loaded.ledger.reverse_transaction(txn, "wrong encounter", TODAY)
+    with pytest.raises(ClaimDeskError, match="already been reversed"):
+        loaded.ledger.reverse_transaction(txn, "twice", TODAY)
     with loaded.db.session() as s:
         again = s.get(LedgerEntryRecord, charge.id)
         assert (again.amount_cents, again.party, again.kind) == before

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 20:41:05.640375
+Create Date: 2026-11-28 21:00:58.120682
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
-
 
 revision: str = '0001'
 down_revision: str | None = None
@@ -39,6 +38,7 @@ def upgrade() -> None:
     sa.Column('entity', sa.String(length=30), nullable=False),
     sa.Column('entity_id', sa.String(length=40), nullable=True),
     sa.Column('detail', sa.Text(), nullable=True),
+    sa.Column('_sentinel', sa.Integer(), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_log'))
     )
     with op.batch_alter_table('audit_log', schema=None) as batch_op:
@@ -98,6 +98,7 @@ def upgrade() -> None:
     sa.Column('guarantor_id', sa.Integer(), nullable=True),
     sa.Column('statement_hold', sa.Boolean(), nullable=False),
     sa.Column('payment_plan', sa.Boolean(), nullable=False),
+    sa.Column('_sentinel', sa.Integer(), nullable=True),
     sa.CheckConstraint("sex IN ('M','F','U')", name=op.f('ck_patient_sex')),
     sa.ForeignKeyConstraint(['guarantor_id'], ['patient.id'], name=op.f('fk_patient_guarantor_id_patient')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_patient')),
@@ -195,6 +196,7 @@ def upgrade() -> None:
     sa.Column('effective_from', sa.Date(), nullable=False),
     sa.Column('effective_to', sa.Date(), nullable=True),
     sa.Column('copay_cents', sa.Integer(), nullable=False),
+    sa.Column('_sentinel', sa.Integer(), nullable=True),
     sa.CheckConstraint('copay_cents >= 0', name=op.f('ck_coverage_copay_cents')),
     sa.CheckConstraint('priority IN (1,2,3)', name=op.f('ck_coverage_priority')),
     sa.ForeignKeyConstraint(['patient_id'], ['patient.id'], name=op.f('fk_coverage_patient_id_patient')),
@@ -225,6 +227,7 @@ def upgrade() -> None:
     sa.Column('coded_at', sa.DateTime(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('_sentinel', sa.Integer(), nullable=True),
     sa.CheckConstraint("status IN ('new','in_coding','on_hold','coded','ready_to_bill','billed')", name=op.f('ck_encounter_status')),
     sa.ForeignKeyConstraint(['facility_id'], ['facility.id'], name=op.f('fk_encounter_facility_id_facility')),
     sa.ForeignKeyConstraint(['patient_id'], ['patient.id'], name=op.f('fk_encounter_patient_id_patient')),
@@ -250,6 +253,7 @@ def upgrade() -> None:
     sa.Column('allowed_cents', sa.Integer(), nullable=False),
     sa.Column('effective_from', sa.Date(), nullable=False),
     sa.Column('effective_to', sa.Date(), nullable=True),
+    sa.Column('_sentinel', sa.Integer(), nullable=True),
     sa.CheckConstraint('allowed_cents >= 0', name=op.f('ck_fee_schedule_entry_allowed_cents')),
     sa.ForeignKeyConstraint(['payer_id'], ['payer.id'], name=op.f('fk_fee_schedule_entry_payer_id_payer')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_fee_schedule_entry')),
@@ -306,6 +310,7 @@ def upgrade() -> None:
     sa.Column('dunning_tier', sa.Integer(), nullable=False),
     sa.Column('content_json', sa.Text(), nullable=False),
     sa.Column('sent_at', sa.DateTime(), nullable=True),
+    sa.Column('_sentinel', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['guarantor_id'], ['patient.id'], name=op.f('fk_statement_guarantor_id_patient')),
     sa.ForeignKeyConstraint(['run_id'], ['statement_run.id'], name=op.f('fk_statement_run_id_statement_run')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_statement'))
@@ -330,6 +335,7 @@ def upgrade() -> None:
     sa.Column('total_charge_cents', sa.Integer(), nullable=False),
     sa.Column('first_billed_on', sa.Date(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('_sentinel', sa.Integer(), nullable=True),
     sa.CheckConstraint("frequency_code IN ('1','7','8')", name=op.f('ck_claim_frequency_code')),
     sa.CheckConstraint("status IN ('draft','needs_attention','ready','submitted','accepted','rejected','paid','partially_paid','denied','closed','void')", name=op.f('ck_claim_status')),
     sa.CheckConstraint('payer_sequence IN (1,2,3)', name=op.f('ck_claim_payer_sequence')),
@@ -370,6 +376,7 @@ def upgrade() -> None:
     sa.Column('encounter_id', sa.Integer(), nullable=False),
     sa.Column('sequence', sa.Integer(), nullable=False),
     sa.Column('code', sa.String(length=8), nullable=False),
+    sa.Column('_sentinel', sa.Integer(), nullable=True),
     sa.CheckConstraint('sequence BETWEEN 1 AND 12', name=op.f('ck_encounter_diagnosis_sequence')),
     sa.ForeignKeyConstraint(['encounter_id'], ['encounter.id'], name=op.f('fk_encounter_diagnosis_encounter_id_encounter'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_encounter_diagnosis')),
@@ -413,6 +420,7 @@ def upgrade() -> None:
     sa.Column('ndc', sa.String(length=11), nullable=True),
     sa.Column('ndc_quantity', sa.String(length=15), nullable=True),
     sa.Column('ndc_unit', sa.String(length=2), nullable=True),
+    sa.Column('_sentinel', sa.Integer(), nullable=True),
     sa.CheckConstraint('charge_cents >= 0', name=op.f('ck_service_line_charge_cents')),
     sa.CheckConstraint('units > 0', name=op.f('ck_service_line_units')),
     sa.ForeignKeyConstraint(['encounter_id'], ['encounter.id'], name=op.f('fk_service_line_encounter_id_encounter'), ondelete='CASCADE'),
@@ -455,6 +463,7 @@ def upgrade() -> None:
     sa.Column('date_to', sa.Date(), nullable=False),
     sa.Column('place_of_service', sa.String(length=2), nullable=True),
     sa.Column('ndc', sa.String(length=11), nullable=True),
+    sa.Column('_sentinel', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['claim_id'], ['claim.id'], name=op.f('fk_claim_line_claim_id_claim'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['service_line_id'], ['service_line.id'], name=op.f('fk_claim_line_service_line_id_service_line')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_claim_line')),
@@ -475,6 +484,7 @@ def upgrade() -> None:
     sa.Column('patient_responsibility_cents', sa.Integer(), nullable=False),
     sa.Column('payer_claim_number', sa.String(length=50), nullable=True),
     sa.Column('unmatched_reason', sa.Text(), nullable=True),
+    sa.Column('_sentinel', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['claim_id'], ['claim.id'], name=op.f('fk_claim_payment_claim_id_claim')),
     sa.ForeignKeyConstraint(['remittance_id'], ['remittance.id'], name=op.f('fk_claim_payment_remittance_id_remittance')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_claim_payment'))
@@ -490,6 +500,7 @@ def upgrade() -> None:
     sa.Column('at', sa.DateTime(), nullable=False),
     sa.Column('by_user', sa.String(length=40), nullable=False),
     sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('_sentinel', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['claim_id'], ['claim.id'], name=op.f('fk_claim_status_event_claim_id_claim'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_claim_status_event'))
     )
@@ -525,6 +536,7 @@ def upgrade() -> None:
     sa.Column('amount_cents', sa.Integer(), nullable=False),
     sa.Column('status', sa.String(length=12), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('_sentinel', sa.Integer(), nullable=True),
     sa.CheckConstraint("status IN ('open','appealed','resubmitted','resolved','written_off')", name=op.f('ck_denial_status')),
     sa.ForeignKeyConstraint(['claim_id'], ['claim.id'], name=op.f('fk_denial_claim_id_claim')),
     sa.ForeignKeyConstraint(['claim_line_id'], ['claim_line.id'], name=op.f('fk_denial_claim_line_id_claim_line')),
@@ -547,6 +559,7 @@ def upgrade() -> None:
     sa.Column('allowed_cents', sa.Integer(), nullable=True),
     sa.Column('paid_cents', sa.Integer(), nullable=False),
     sa.Column('service_date', sa.Date(), nullable=True),
+    sa.Column('_sentinel', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['claim_line_id'], ['claim_line.id'], name=op.f('fk_line_payment_claim_line_id_claim_line')),
     sa.ForeignKeyConstraint(['claim_payment_id'], ['claim_payment.id'], name=op.f('fk_line_payment_claim_payment_id_claim_payment')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_line_payment'))
@@ -568,6 +581,7 @@ def upgrade() -> None:
     sa.Column('overridden_by', sa.String(length=40), nullable=True),
     sa.Column('overridden_at', sa.DateTime(), nullable=True),
     sa.Column('override_reason', sa.Text(), nullable=True),
+    sa.Column('_sentinel', sa.Integer(), nullable=True),
     sa.CheckConstraint("severity IN ('error','warning')", name=op.f('ck_scrub_finding_severity')),
     sa.ForeignKeyConstraint(['claim_id'], ['claim.id'], name=op.f('fk_scrub_finding_claim_id_claim'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['claim_line_id'], ['claim_line.id'], name=op.f('fk_scrub_finding_claim_line_id_claim_line'), ondelete='CASCADE'),
@@ -584,6 +598,7 @@ def upgrade() -> None:
     sa.Column('carc', sa.String(length=5), nullable=False),
     sa.Column('amount_cents', sa.Integer(), nullable=False),
     sa.Column('quantity', sa.Integer(), nullable=True),
+    sa.Column('_sentinel', sa.Integer(), nullable=True),
     sa.CheckConstraint("group_code IN ('CO','PR','OA','PI','CR')", name=op.f('ck_adjustment_group_code')),
     sa.ForeignKeyConstraint(['claim_payment_id'], ['claim_payment.id'], name=op.f('fk_adjustment_claim_payment_id_claim_payment')),
     sa.ForeignKeyConstraint(['line_payment_id'], ['line_payment.id'], name=op.f('fk_adjustment_line_payment_id_line_payment')),
@@ -629,6 +644,7 @@ def upgrade() -> None:
     sa.Column('patient_payment_id', sa.Integer(), nullable=True),
     sa.Column('reverses_entry_id', sa.Integer(), nullable=True),
     sa.Column('memo', sa.Text(), nullable=True),
+    sa.Column('_sentinel', sa.Integer(), nullable=True),
     sa.CheckConstraint("kind IN ('charge','insurance_payment','patient_payment','adjustment','transfer','refund','reversal')", name=op.f('ck_ledger_entry_kind')),
     sa.CheckConstraint("party IN ('ins1','ins2','ins3','patient')", name=op.f('ck_ledger_entry_party')),
     sa.ForeignKeyConstraint(['claim_id'], ['claim.id'], name=op.f('fk_ledger_entry_claim_id_claim')),
@@ -654,6 +670,7 @@ def upgrade() -> None:
     sa.Column('claim_payment_id', sa.Integer(), nullable=False),
     sa.Column('line_payment_id', sa.Integer(), nullable=True),
     sa.Column('code', sa.String(length=6), nullable=False),
+    sa.Column('_sentinel', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['claim_payment_id'], ['claim_payment.id'], name=op.f('fk_remark_code_claim_payment_id_claim_payment')),
     sa.ForeignKeyConstraint(['line_payment_id'], ['line_payment.id'], name=op.f('fk_remark_code_line_payment_id_line_payment')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_remark_code'))
