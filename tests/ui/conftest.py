@@ -1,0 +1,64 @@
+"""UI fixtures: a QSettings sandbox, and practice databases built once and copied for each test."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QSettings
+
+from app.domain.import_format import ImportFile
+from app.services.container import Services, open_services
+from tests.ui.worklist_data import worklist_document
+from ui.jobs import wait_for_jobs
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _settings_sandbox(qapp, tmp_path_factory: pytest.TempPathFactory) -> None:  # noqa: ANN001 - pytest-qt's app
+    """Window geometry and other QSettings go to a temporary folder, never the tester's own."""
+    QCoreApplication.setOrganizationName("ClaimDeskTests")
+    QCoreApplication.setApplicationName("ClaimDeskTests")
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path_factory.mktemp("settings")))
+
+
+@pytest.fixture(scope="session")
+def _worklist_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "worklist.sqlite3"
+    desk = open_services(path, user="tester")
+    try:
+        desk.importer.import_data(ImportFile.model_validate(worklist_document()))
+    finally:
+        desk.close()
+    return path
+
+
+@pytest.fixture(scope="session")
+def _empty_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "empty.sqlite3"
+    open_services(path, user="tester").close()
+    return path
+
+
+def _open_copy(template: Path, target: Path) -> Iterator[Services]:
+    shutil.copy(template, target)
+    desk = open_services(target, user="tester")
+    try:
+        yield desk
+    finally:
+        wait_for_jobs()
+        desk.close()
+
+
+@pytest.fixture
+def desk(_worklist_template: Path, tmp_path: Path) -> Iterator[Services]:
+    """Services over a copy of the 40-encounter practice in `worklist_data`."""
+    yield from _open_copy(_worklist_template, tmp_path / "worklist.sqlite3")
+
+
+@pytest.fixture
+def empty_desk(_empty_template: Path, tmp_path: Path) -> Iterator[Services]:
+    """Services over a migrated database with no practice data at all."""
+    yield from _open_copy(_empty_template, tmp_path / "empty.sqlite3")

@@ -1,0 +1,1 @@
+"""Qt item models that hold rows handed to them by panels; they never query the database."""
