@@ -61,7 +61,10 @@ class ProviderRecord(Base):
     taxonomy: Mapped[str | None] = mapped_column(String(10))
     role: Mapped[str] = mapped_column(String(10), default="rendering")
     active: Mapped[bool] = mapped_column(default=True)
-    __table_args__ = (CheckConstraint("role IN ('rendering','referring')", name="role"),)
+    __table_args__ = (
+        CheckConstraint("role IN ('rendering','referring')", name="role"),
+        Index("ix_provider_name", "last_name", "first_name"),
+    )
 
 
 class FacilityRecord(Base):
@@ -86,7 +89,7 @@ class PayerRecord(Base):
     __tablename__ = "payer"
     id: Mapped[int] = mapped_column(primary_key=True)
     payer_id: Mapped[str] = mapped_column(String(20), unique=True)
-    name: Mapped[str] = mapped_column(String(60))
+    name: Mapped[str] = mapped_column(String(60), index=True)
     claim_filing_indicator: Mapped[str] = mapped_column(String(2))
     address1: Mapped[str | None] = mapped_column(String(55))
     address2: Mapped[str | None] = mapped_column(String(55))
@@ -222,7 +225,7 @@ class EncounterRecord(BulkInsertMixin, Base):
     prior_authorization: Mapped[str | None] = mapped_column(String(50))
     note_text: Mapped[str] = mapped_column(Text, default="")
     primary_payer_id: Mapped[int | None] = mapped_column(ForeignKey("payer.id"), index=True)
-    total_charge_cents: Mapped[int] = mapped_column(default=0)
+    total_charge_cents: Mapped[int] = mapped_column(default=0, index=True)
     coded_by: Mapped[str | None] = mapped_column(String(40))
     coded_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)

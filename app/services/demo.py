@@ -375,14 +375,16 @@ class DemoBuilder:
             scenario = sc.pick_scenario(rng, max(age, 1), patient["sex"])
             variant = sc.pick_variant(rng, scenario)
             facts = sc.PatientFacts(patient["first_name"], patient["last_name"], age, patient["sex"])
-            note = sc.render_note(scenario, variant, rng, facts)
+            doctor = rng.choice(rendering)
+            signer = f"{doctor['first_name']} {doctor['last_name']}, {doctor['credential']}"
+            note = sc.render_note(scenario, variant, rng, facts, provider=signer)
             diagnoses = scenario.diagnosis_codes(variant)
             lines = scenario.claim_lines(variant)
             enc: dict[str, Any] = {
                 "source_id": f"EHR-{i + 1:0{width}d}",
                 "account_number": patient["account_number"],
                 "date_of_service": dos.isoformat(),
-                "rendering_npi": rng.choice(rendering)["npi"],
+                "rendering_npi": doctor["npi"],
                 "facility_code": "MAIN" if rng.random() < 0.75 else "EAST",
                 "note": note,
             }
@@ -458,6 +460,7 @@ class DemoService:
                     detail=f"seed={options.seed} patients={options.patients} encounters={options.encounters}",
                 )
             )
+        self.db.analyze()
         return DemoResult(summary.as_dict(), *result)
 
 

@@ -40,6 +40,8 @@ from db.session import Database
 
 # Encounters past these statuses belong to ClaimDesk's own workflow; an import never rewrites them.
 LOCKED_STATUSES = frozenset({"coded", "ready_to_bill", "billed"})
+# A large import changes the shape of the data enough to refresh the planner's statistics.
+ANALYZE_AFTER_ROWS = 1000
 
 
 @dataclass
@@ -134,7 +136,10 @@ class ImportService:
         with self.db.transaction() as session:
             writer = _Writer(session, data, ctx)
             writer.check_references()
-            return writer.write()
+            summary = writer.write()
+        if summary.changed >= ANALYZE_AFTER_ROWS:
+            self.db.analyze()
+        return summary
 
 
 class _Writer:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from app.domain.worklist import WorklistColumn, WorklistFilter, WorklistSort
 from app.services.container import Services
 
@@ -56,3 +58,25 @@ def test_held_rows_carry_their_query_and_self_pay_is_named(loaded: Services) -> 
 def test_status_counts_cover_every_status(loaded: Services) -> None:
     counts = loaded.encounters.status_counts()
     assert counts["ready_to_bill"] == 3 and counts["billed"] == 0 and counts["new"] == 1
+
+
+@pytest.mark.parametrize("descending", [False, True])
+@pytest.mark.parametrize("column", list(WorklistColumn))
+def test_small_pages_join_up_to_the_full_sorted_list(
+    loaded: Services, column: WorklistColumn, descending: bool
+) -> None:
+    enc = loaded.encounters
+    sort = WorklistSort(column, descending)
+    whole = enc.page(WorklistFilter(), sort, 0, 100)
+    paged = [row for offset in range(0, 6, 2) for row in enc.page(WorklistFilter(), sort, offset, 2)]
+    assert [r.encounter_id for r in paged] == [r.encounter_id for r in whole]
+    assert len(whole) == 5
+
+
+def test_payer_sort_puts_self_pay_first_then_payers_by_name(loaded: Services) -> None:
+    rows = loaded.encounters.page(WorklistFilter(), WorklistSort(WorklistColumn.PAYER, False), 0, 10)
+    names = [r.payer_name for r in rows]
+    assert names[0] == "Self-pay"
+    assert names[1:] == sorted(names[1:])
+    backwards = loaded.encounters.page(WorklistFilter(), WorklistSort(WorklistColumn.PAYER, True), 0, 10)
+    assert [r.encounter_id for r in backwards] == [r.encounter_id for r in reversed(rows)]

@@ -48,12 +48,13 @@ REFRESH_ENTITIES = ("encounter", "patient", "provider", "payer")
 
 # Starting widths in average character widths; the patient column takes the rest.
 _COLUMN_CHARS: dict[WorklistColumn, int] = {
-    WorklistColumn.ACCOUNT: 12,
+    WorklistColumn.PATIENT: 20,
+    WorklistColumn.ACCOUNT: 9,
     WorklistColumn.DATE_OF_SERVICE: 14,
-    WorklistColumn.PROVIDER: 24,
-    WorklistColumn.PAYER: 24,
-    WorklistColumn.STATUS: 16,
-    WorklistColumn.CHARGES: 12,
+    WorklistColumn.PROVIDER: 17,
+    WorklistColumn.PAYER: 18,
+    WorklistColumn.STATUS: 14,
+    WorklistColumn.CHARGES: 10,
 }
 
 
@@ -246,14 +247,13 @@ class EncountersPanel(QWidget):
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
         header.setSectionsMovable(True)
-        header.setStretchLastSection(False)
+        # Every column keeps a readable width (a stretched one collapses when the details pane opens);
+        # the last one takes any spare room.
+        header.setStretchLastSection(True)
         char = self.table.fontMetrics().averageCharWidth()
         for i, column in enumerate(COLUMNS):
-            if column is WorklistColumn.PATIENT:
-                header.setSectionResizeMode(i, QHeaderView.ResizeMode.Stretch)
-            else:
-                header.setSectionResizeMode(i, QHeaderView.ResizeMode.Interactive)
-                header.resizeSection(i, _COLUMN_CHARS[column] * char + 24)
+            header.setSectionResizeMode(i, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(i, _COLUMN_CHARS[column] * char + 24)
         header.setMinimumSectionSize(8 * char)
 
         sort = self.model.sort_order

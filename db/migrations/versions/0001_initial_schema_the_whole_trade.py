@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 21:00:58.120682
+Create Date: 2026-11-28 21:19:28.989516
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+
 
 revision: str = '0001'
 down_revision: str | None = None
@@ -124,6 +125,9 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_payer')),
     sa.UniqueConstraint('payer_id', name=op.f('uq_payer_payer_id'))
     )
+    with op.batch_alter_table('payer', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_payer_name'), ['name'], unique=False)
+
     op.create_table('practice',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=120), nullable=False),
@@ -153,6 +157,9 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_provider')),
     sa.UniqueConstraint('npi', name=op.f('uq_provider_npi'))
     )
+    with op.batch_alter_table('provider', schema=None) as batch_op:
+        batch_op.create_index('ix_provider_name', ['last_name', 'first_name'], unique=False)
+
     op.create_table('setting',
     sa.Column('key', sa.String(length=60), nullable=False),
     sa.Column('value', sa.Text(), nullable=False),
@@ -244,6 +251,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_encounter_rendering_provider_id'), ['rendering_provider_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_encounter_status'), ['status'], unique=False)
         batch_op.create_index('ix_encounter_status_dos', ['status', 'date_of_service'], unique=False)
+        batch_op.create_index(batch_op.f('ix_encounter_total_charge_cents'), ['total_charge_cents'], unique=False)
 
     op.create_table('fee_schedule_entry',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -780,6 +788,7 @@ def downgrade() -> None:
     op.drop_table('patient_payment')
     op.drop_table('fee_schedule_entry')
     with op.batch_alter_table('encounter', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_encounter_total_charge_cents'))
         batch_op.drop_index('ix_encounter_status_dos')
         batch_op.drop_index(batch_op.f('ix_encounter_status'))
         batch_op.drop_index(batch_op.f('ix_encounter_rendering_provider_id'))
@@ -795,8 +804,14 @@ def downgrade() -> None:
     op.drop_table('submission_batch')
     op.drop_table('statement_run')
     op.drop_table('setting')
+    with op.batch_alter_table('provider', schema=None) as batch_op:
+        batch_op.drop_index('ix_provider_name')
+
     op.drop_table('provider')
     op.drop_table('practice')
+    with op.batch_alter_table('payer', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_payer_name'))
+
     op.drop_table('payer')
     with op.batch_alter_table('patient', schema=None) as batch_op:
         batch_op.drop_index('ix_patient_name')

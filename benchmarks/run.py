@@ -1,0 +1,113 @@
+"""`make bench`: ClaimDesk's speed and memory figures on a 100,000-encounter demo practice.
+
+Each measurement runs in its own process so its peak memory is its own. Figures are printed as a
+Markdown table (paste into README.md) and written to benchmarks/out/results.json. Nothing here is a
+pass/fail test: targets are read by people, not asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+OUT = HERE / "out"
+
+
+def run_child(args: list[str], env: dict[str, str] | None = None) -> tuple[float, str]:
+    """Run a command from the repository root; return (wall seconds, stdout)."""
+    started = time.perf_counter()
+    proc = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, env={**os.environ, **(env or {})})
+    if proc.returncode:
+        raise SystemExit(f"benchmark step failed: {' '.join(args)}\n{proc.stderr}")
+    return time.perf_counter() - started, proc.stdout
+
+
+def last_json(out: str) -> dict:
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def build_database(encounters: int, patients: int, reuse: bool) -> tuple[Path, dict[str, float] | None]:
+    path = OUT / f"bench-{encounters}.sqlite3"
+    if reuse and path.exists():
+        return path, None
+    for stale in OUT.glob(f"bench-{encounters}.sqlite3*"):
+        stale.unlink()
+    _wall, out = run_child([sys.executable, str(HERE / "demo_probe.py"), str(path), str(patients), str(encounters)])
+    result = last_json(out)
+    if not result["ledger_reconciles"]:
+        raise SystemExit("the benchmark database does not reconcile")
+    return path, result
+
+
+def selftest_cold_start(db: Path) -> dict[str, float]:
+    walls = []
+    for _ in range(3):
+        wall, _out = run_child([sys.executable, "-m", "app", "selftest", "--db", str(db)])
+        walls.append(wall)
+    return {"median_seconds": round(statistics.median(walls), 2)}
+
+
+def worklist(db: Path) -> dict[str, float]:
+    probe = HERE / "worklist_probe.py"
+    _wall, out = run_child([sys.executable, str(probe), str(db)], env={"QT_QPA_PLATFORM": "offscreen"})
+    return last_json(out)
+
+
+def service_queries(db: Path) -> dict[str, float]:
+    probe = HERE / "worklist_queries.py"
+    _wall, out = run_child([sys.executable, str(probe), str(db)])
+    return last_json(out)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--encounters", type=int, default=100_000)
+    parser.add_argument("--patients", type=int, default=15_000)
+    parser.add_argument("--reuse", action="store_true", help="reuse benchmarks/out/bench-N.sqlite3 if present")
+    args = parser.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+
+    print(f"building a demo practice of {args.encounters:,} encounters ...", flush=True)
+    db, build = build_database(args.encounters, args.patients, args.reuse)
+    copy = OUT / "selftest-copy.sqlite3"
+    shutil.copy(db, copy)
+    print("selftest cold start ...", flush=True)
+    cold = selftest_cold_start(copy)
+    print("worklist in the window ...", flush=True)
+    ui = worklist(db)
+    print("worklist queries ...", flush=True)
+    queries = service_queries(db)
+
+    results = {"encounters": args.encounters, "patients": args.patients, "build": build,
+               "selftest_cold_start": cold, "worklist_window": ui, "worklist_queries": queries}
+    (OUT / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    rows = [
+        ("Build the demo practice (import + billing history)",
+         f"{build['seconds']} s, peak {build['peak_mib']} MiB" if build else "reused (--reuse)"),
+        ("`claimdesk selftest` cold start (median of 3)", f"{cold['median_seconds']} s"),
+        ("Open the window to the first painted worklist page", f"{ui['first_paint_ms']} ms"),
+        ("Filter change (status = On hold) to repainted rows", f"{ui['filter_change_ms']} ms"),
+        ("Search change (patient name) to repainted rows", f"{ui['search_change_ms']} ms"),
+        ("Sort by patient (header click) to repainted rows", f"{ui['sort_change_ms']} ms"),
+        ("Scroll: next page fetched, 20,000 rows down", f"{ui['deep_fetch_ms']} ms"),
+        ("Window process peak memory", f"{ui['peak_mib']} MiB"),
+        ("Worklist page of 200, p95 over every sort column", f"{queries['page_p95_ms']} ms"),
+        ("Worklist count for a filter, p95", f"{queries['count_p95_ms']} ms"),
+    ]
+    print(f"\n| {args.encounters:,} encounters | figure |\n|---|---|")
+    for name, value in rows:
+        print(f"| {name} | {value} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
