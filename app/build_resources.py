@@ -13,6 +13,10 @@ from app.paths import resources_dir
 
 MANIFEST = "manifest.json"
 SKIP_SUFFIXES = (".pyc",)
+# Official source files read only by the code-set build; the bundle leaves them out, so does this list.
+BUILD_INPUTS = "sources/"
+# Built artefacts are checked by the code-set service itself (release checksums), not listed here.
+BUILT = ("codesets.sqlite3",)
 
 
 def manifest() -> dict:
@@ -21,6 +25,8 @@ def manifest() -> dict:
     for path in sorted(root.rglob("*")):
         rel = path.relative_to(root).as_posix()
         if not path.is_file() or rel == MANIFEST or path.suffix in SKIP_SUFFIXES:
+            continue
+        if rel.startswith(BUILD_INPUTS) or rel in BUILT or "-journal" in rel or rel.endswith(("-wal", "-shm")):
             continue
         files.append(
             {"path": rel, "bytes": path.stat().st_size, "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}

@@ -22,3 +22,11 @@ def test_every_copied_data_set_keeps_its_source_note() -> None:
     for folder in folders:
         note = folder / "SOURCE.txt"
         assert note.is_file() and note.stat().st_size > 100, f"{folder.name} has no SOURCE.txt"
+
+
+def test_the_manifest_lists_only_what_the_bundle_ships() -> None:
+    """Build inputs under resources/sources/ stay out of the bundle, so selftest must not expect them."""
+    import json
+
+    listed = [f["path"] for f in json.loads((resources_dir() / "manifest.json").read_text())["files"]]
+    assert listed and not [p for p in listed if p.startswith("sources/")]
