@@ -14,11 +14,15 @@ PYTHON3 ?= python3
 VENV    := .venv
 PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/stamp
+# Prerequisites are expanded when a rule is read, so these come before the rules that use them.
+CODESETS := resources/codesets.sqlite3
+CODESET_INPUTS := $(shell find resources/sources resources/reference app/codesets -type f \
+	-not -path '*/__pycache__/*' 2>/dev/null) db/codesets.py
 
-.PHONY: help venv run test bench bundle clean distclean
+.PHONY: help venv codesets run test bench bundle clean distclean
 
 help:
-	@echo "targets: venv run test bench bundle clean distclean"
+	@echo "targets: venv codesets run test bench bundle clean distclean"
 
 # --- environment ------------------------------------------------------------
 
@@ -36,31 +40,32 @@ venv: $(STAMP)
 
 # --- everyday tasks ---------------------------------------------------------
 
-run: $(STAMP)
+run: $(STAMP) $(CODESETS)
 	$(PY) -m app demo --if-missing
 	$(PY) -m app
 
-test: $(STAMP)
+test: $(STAMP) $(CODESETS)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 
-bench: $(STAMP)
+bench: $(STAMP) $(CODESETS)
 	$(PY) benchmarks/run.py
 
-bundle: $(STAMP)
+bundle: $(STAMP) $(CODESETS)
 	$(PY) -m PyInstaller --noconfirm --clean build.spec
 
 # --- code sets --------------------------------------------------------------
-# Reserved for the `codesets` target (build/refresh the bundled code-set data
-# under resources/). When adding it: add `codesets` to .PHONY and to `help`,
-# and depend on $(STAMP), e.g.
-#
-# codesets: $(STAMP)
-# 	$(PY) -m app codesets ...
+# The read-only code-set database, built from the official sources under resources/sources
+# (and the ICD-10-CM tabular inside the pinned simple-icd-10-cm package). Rebuilt when a source,
+# a loader or the schema changes.
+$(CODESETS): $(STAMP) $(CODESET_INPUTS)
+	$(PY) -m app.codesets.build --output $(CODESETS)
+
+codesets: $(CODESETS)
 
 # --- housekeeping -----------------------------------------------------------
 
 clean:
-	rm -rf build dist .pytest_cache .hypothesis benchmarks/out
+	rm -rf build dist .pytest_cache .hypothesis benchmarks/out $(CODESETS) $(CODESETS).building
 	rm -rf *.egg-info
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 
