@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -39,6 +40,11 @@ def _db_option(parser: argparse.ArgumentParser, top: bool) -> None:
         metavar="PATH",
         help="practice database file (default: $CLAIMDESK_DB or the user's ClaimDesk database)",
     )
+
+
+def add_db_option(parser: argparse.ArgumentParser) -> None:
+    """For nested actions (`claimdesk codes search ... --db X`): accepted there too."""
+    _db_option(parser, top=False)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -97,6 +103,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.info("command %s failed: %s", args.command, type(exc).__name__)
         print(f"claimdesk: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        # Output piped into `head` and the like: stop quietly, as command-line tools do.
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - replaced for the rest of the process
+        return 0
     except KeyboardInterrupt:
         print("claimdesk: interrupted; nothing was committed by the unfinished step", file=sys.stderr)
         return 130

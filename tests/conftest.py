@@ -15,6 +15,20 @@ from app.services.container import Services, open_services  # noqa: E402
 from tests.factories import practice_document  # noqa: E402
 
 
+@pytest.fixture(scope="session", autouse=True)
+def codeset_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped code-set database (built once if `make codesets` has not run), and a per-session
+    user copy so no test touches the real user's data folder."""
+    from app.codesets.build import build
+    from app.services.codesets import CODESETS_ENV_VAR, shipped_codeset_path
+
+    shipped = shipped_codeset_path()
+    if not shipped.exists():
+        build(shipped)
+    os.environ[CODESETS_ENV_VAR] = str(tmp_path_factory.mktemp("codesets") / "codesets.sqlite3")
+    return shipped
+
+
 @pytest.fixture
 def db_file(tmp_path: Path) -> Path:
     return tmp_path / "practice.sqlite3"

@@ -27,6 +27,7 @@ def practice_document() -> dict[str, Any]:
             "taxonomy": "207Q00000X",
             "address": ADDRESS,
             "phone": "7175550100",
+            "medicare_locality": "12502-99",
         },
         "providers": [
             {"npi": npi(2), "first_name": "Ann", "last_name": "Able", "credential": "MD", "taxonomy": "207Q00000X"},

@@ -8,11 +8,14 @@ from pathlib import Path
 
 from app.services.changes import ChangeBus
 from app.services.claims import ClaimService
+from app.services.code_validity import CodeValidityService
+from app.services.codesets import CodeSetService
 from app.services.encounters import EncounterService
 from app.services.importer import ImportService
 from app.services.ledger import LedgerService
 from app.services.posting import PostingService
 from app.services.practice import PracticeService
+from app.services.pricing import PricingService
 from db.migrate import upgrade_to_head
 from db.session import Database
 
@@ -31,8 +34,12 @@ class Services:
     posting: PostingService
     ledger: LedgerService
     practice: PracticeService
+    codesets: CodeSetService
+    code_validity: CodeValidityService
+    pricing: PricingService
 
     def close(self) -> None:
+        self.codesets.close()
         self.db.dispose()
 
 
@@ -43,13 +50,19 @@ def current_user() -> str:
         return "unknown"
 
 
-def open_services(path: Path | str, user: str | None = None) -> Services:
-    """Open or create the database at `path`, back it up and migrate it to head, and wire the services."""
+def open_services(path: Path | str, user: str | None = None, codesets_path: Path | None = None) -> Services:
+    """Open or create the database at `path`, back it up and migrate it to head, and wire the services.
+
+    The code-set database opens on first use (default: the user's copy; `codesets_path` overrides)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     db = Database(path)
     backup = upgrade_to_head(db.engine, path)
     who = user or current_user()
+    practice = PracticeService(db)
+    codesets = CodeSetService(
+        codesets_path, charge_master_name=practice.charge_master_name, practice_locality=practice.medicare_locality
+    )
     return Services(
         db=db,
         user=who,
@@ -60,5 +73,8 @@ def open_services(path: Path | str, user: str | None = None) -> Services:
         claims=ClaimService(db, who),
         posting=PostingService(db, who),
         ledger=LedgerService(db, who),
-        practice=PracticeService(db),
+        practice=practice,
+        codesets=codesets,
+        code_validity=CodeValidityService(db, codesets),
+        pricing=PricingService(db, codesets),
     )

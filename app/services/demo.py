@@ -213,7 +213,7 @@ class DemoBuilder:
             "taxonomy": "207Q00000X",
             "address": {"address1": "120 Market St", "city": "Millbrook", "state": "PA", "zip": "170131234"},
             "phone": "7175550100",
-            "medicare_locality": "12 99",
+            "medicare_locality": "12502-99",
         }
         payers = [
             {

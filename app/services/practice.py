@@ -6,7 +6,15 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from db.models import ClaimRecord, EncounterRecord, PatientRecord, PayerRecord, PracticeRecord, ProviderRecord
+from db.models import (
+    ChargeMasterItemRecord,
+    ClaimRecord,
+    EncounterRecord,
+    PatientRecord,
+    PayerRecord,
+    PracticeRecord,
+    ProviderRecord,
+)
 from db.session import Database
 
 
@@ -39,3 +47,17 @@ class PracticeService:
                 encounters=count(EncounterRecord),
                 claims=count(ClaimRecord),
             )
+
+    def charge_master_name(self, code: str) -> str | None:
+        """The practice's own short name for a code (how CPT codes are described without a licensed file)."""
+        with self.db.session() as s:
+            return s.scalar(
+                select(ChargeMasterItemRecord.short_name)
+                .where(ChargeMasterItemRecord.code == code.upper())
+                .order_by(ChargeMasterItemRecord.modifier)
+                .limit(1)
+            )
+
+    def medicare_locality(self) -> str | None:
+        with self.db.session() as s:
+            return s.scalar(select(PracticeRecord.medicare_locality).limit(1))

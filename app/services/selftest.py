@@ -23,11 +23,12 @@ class SelftestResult:
     encounters: int
     gui_importable: bool
     seconds: float
+    code_sets: str = ""
 
     def line(self) -> str:
         return (
             f"ClaimDesk selftest OK: database {self.db_path.name} at revision {self.revision}, "
-            f"{self.resources} resources verified, {self.encounters} encounters, "
+            f"{self.resources} resources verified, code sets {self.code_sets}, {self.encounters} encounters, "
             f"GUI libraries {'load' if self.gui_importable else 'MISSING'}, {self.seconds:.2f}s"
         )
 
@@ -50,6 +51,37 @@ def verify_resources() -> int:
     return len(manifest["files"])
 
 
+def verify_codesets() -> str:
+    """Open the shipped code-set database read-only and name its releases."""
+    import sqlite3
+
+    from app.services.codesets import shipped_codeset_path
+    from db.codesets import SCHEMA_VERSION
+
+    path = shipped_codeset_path()
+    if not path.exists():
+        raise ResourceError(f"code-set database missing: {path} (build it with `make codesets`)")
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        version = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        if not version or version[0] != SCHEMA_VERSION:
+            raise ResourceError(f"code-set database {path.name} has schema {version}, expected {SCHEMA_VERSION}")
+        names = [
+            f"{system} {name}"
+            for system, name in conn.execute(
+                "SELECT system, name FROM release WHERE system IN ('icd10cm','hcpcs','mpfs') ORDER BY system, id"
+            )
+        ]
+        billable = conn.execute("SELECT count(*) FROM icd10cm_code WHERE billable = 1").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        raise ResourceError(f"code-set database unreadable: {exc}") from exc
+    finally:
+        conn.close()
+    if not billable:
+        raise ResourceError("code-set database holds no billable ICD-10-CM codes")
+    return f"({', '.join(names)}; {billable:,} billable ICD-10-CM codes)"
+
+
 def run_selftest(db_path: Path, check_gui: bool = True) -> SelftestResult:
     started = time.perf_counter()
     services = open_services(db_path)
@@ -59,6 +91,7 @@ def run_selftest(db_path: Path, check_gui: bool = True) -> SelftestResult:
     finally:
         services.close()
     count = verify_resources()
+    code_sets = verify_codesets()
     gui = False
     if check_gui:
         try:
@@ -67,4 +100,4 @@ def run_selftest(db_path: Path, check_gui: bool = True) -> SelftestResult:
             gui = True
         except ImportError:
             gui = False
-    return SelftestResult(db_path, revision, count, encounters, gui, time.perf_counter() - started)
+    return SelftestResult(db_path, revision, count, encounters, gui, time.perf_counter() - started, code_sets)

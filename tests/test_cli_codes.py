@@ -1,0 +1,161 @@
+"""`claimdesk codes ...` and `claimdesk practice ...` from the command line, headless."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from app.cli import main
+from app.services.codesets import CODESETS_ENV_VAR
+from tests.factories import practice_document
+
+SAMPLE_FY2027 = Path(__file__).parent / "fixtures" / "icd10cm_fy2027_sample.xml"
+
+
+@pytest.fixture
+def own_codesets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private code-set copy, so imports here do not change other tests' code sets."""
+    path = tmp_path / "codesets.sqlite3"
+    monkeypatch.setenv(CODESETS_ENV_VAR, str(path))
+    return path
+
+
+@pytest.fixture
+def practice_db(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    db, doc = tmp_path / "p.sqlite3", tmp_path / "practice.json"
+    doc.write_text(json.dumps(practice_document()))
+    assert main(["import", str(doc), "--db", str(db)]) == 0
+    capsys.readouterr()
+    return db
+
+
+def test_search_prints_the_documented_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert (
+        main(
+            [
+                "codes",
+                "search",
+                "diabetes type 2 with neuropathy",
+                "--json",
+                "--limit",
+                "5",
+                "--db",
+                str(tmp_path / "p.sqlite3"),
+            ]
+        )
+        == 0
+    )
+    hits = json.loads(capsys.readouterr().out)
+    assert hits[0]["code"] == "E11.40"
+    assert set(hits[0]) == {"code", "system", "description", "billable", "why"}
+    assert hits[0]["billable"] is True and hits[0]["system"] == "icd10cm"
+
+
+def test_search_reads_one_query_per_line_from_stdin(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("htn\n\nJ3420\n"))
+    assert main(["--db", str(tmp_path / "p.sqlite3"), "codes", "search", "--stdin", "--limit", "3"]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [line["query"] for line in lines] == ["htn", "J3420"]
+    assert lines[0]["results"][0]["code"] == "I10"
+    assert lines[1]["results"][0]["code"] == "J3420"
+
+
+def test_search_can_be_narrowed_to_one_code_set(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert (
+        main(["codes", "search", "vitamin b12", "--system", "hcpcs", "--json", "--db", str(tmp_path / "p.sqlite3")])
+        == 0
+    )
+    hits = json.loads(capsys.readouterr().out)
+    assert hits and all(h["system"] == "hcpcs" for h in hits)
+
+
+def test_show_gives_notes_parent_dates_and_the_medicare_fee(
+    practice_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["codes", "show", "E11.9", "--json", "--db", str(practice_db)]) == 0
+    e119 = json.loads(capsys.readouterr().out)
+    assert e119["billable"] is True and e119["parent"] == "E11"
+    assert any(n["kind"] == "excludes1" and "E10" in n["text"] for n in e119["notes"])
+    assert (e119["valid_from"], e119["valid_to"]) == ("2025-10-01", "2026-09-30")
+    assert main(["codes", "show", "G0439", "--json", "--db", str(practice_db)]) == 0
+    g0439 = json.loads(capsys.readouterr().out)
+    assert g0439["medicare_fee"]["locality"] and float(g0439["medicare_fee"]["amount"]) > 0
+
+
+def test_show_refuses_an_unknown_code_in_plain_words(practice_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["codes", "show", "E11.99", "--db", str(practice_db)]) == 1
+    assert "No code 'E11.99'" in capsys.readouterr().err
+
+
+def test_stats_count_every_code_set(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["codes", "stats", "--json", "--db", str(tmp_path / "p.sqlite3")]) == 0
+    stats = json.loads(capsys.readouterr().out)
+    systems = {r["system"]: r for r in stats["releases"]}
+    assert systems["icd10cm"]["billable"] > 70_000 and systems["hcpcs"]["codes"] == 8_623
+    assert stats["carc"] == 291 and stats["rarc"] == 1_083 and stats["taxonomy"] == 883
+
+
+def test_importing_the_next_icd10cm_release_prints_its_diff(
+    own_codesets: Path, practice_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["codes", "import-icd10cm", str(SAMPLE_FY2027), "--json", "--db", str(practice_db)]) == 0
+    diff = json.loads(capsys.readouterr().out)
+    assert diff["new"] == "FY2027" and diff["old"] == "FY2026"
+    assert ["E11.B", "Type 2 diabetes mellitus with invented test complication"] in diff["added"]
+    assert main(["codes", "import-icd10cm", str(SAMPLE_FY2027), "--db", str(practice_db)]) == 0
+    assert "already loaded" in capsys.readouterr().out
+
+
+def test_importing_a_licensed_cpt_file_describes_cpt_codes(
+    own_codesets: Path, tmp_path: Path, practice_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    licensed = tmp_path / "cpt.csv"
+    licensed.write_text("code,short,medium,long\n99213,Invented short,Invented medium,Invented long text\n")
+    assert (
+        main(
+            [
+                "codes",
+                "import-cpt",
+                str(licensed),
+                "--name",
+                "CPT test",
+                "--effective",
+                "2026-01-01",
+                "--db",
+                str(practice_db),
+            ]
+        )
+        == 0
+    )
+    capsys.readouterr()
+    assert main(["codes", "show", "99213", "--json", "--db", str(practice_db)]) == 0
+    assert "Invented" in json.loads(capsys.readouterr().out)["description"]
+
+
+def test_the_charge_master_is_derived_from_medicare(practice_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["practice", "derive-charge-master", "--percent", "180", "--json", "--db", str(practice_db)]) == 0
+    result = json.loads(capsys.readouterr().out)
+    rows = {r["code"]: r for r in result["rows"]}
+    assert result["changed"] >= 2 and rows["99213"]["new"] is not None
+    assert (
+        main(
+            [
+                "practice",
+                "derive-fee-schedule",
+                "--payer",
+                "TST02",
+                "--percent",
+                "110",
+                "--effective",
+                "2026-01-01",
+                "--db",
+                str(practice_db),
+            ]
+        )
+        == 0
+    )
