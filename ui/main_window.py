@@ -32,6 +32,7 @@ from ui.bus import subscribe
 from ui.dialogs.shortcuts import ShortcutsDialog
 from ui.icons import icon
 from ui.jobs import Job, run_job, run_quiet, show_error
+from ui.panels.code_lookup import CodeLookupPanel
 from ui.panels.encounters import EncountersPanel
 from ui.widgets.encounter_details import EncounterDetailsPane
 
@@ -53,6 +54,7 @@ class PanelSpec:
 # Adding a panel is one line here; the sidebar, the View menu and Ctrl+<n> follow from it.
 PANELS: list[PanelSpec] = [
     PanelSpec("encounters", "Encounters", "encounters", EncountersPanel),
+    PanelSpec("codes", "Code lookup", "codes", CodeLookupPanel),
 ]
 
 # Shortcuts that live inside panels, listed in Help > Keyboard shortcuts.
