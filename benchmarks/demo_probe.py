@@ -25,8 +25,17 @@ def main() -> None:
     reconciles = desk.ledger.reconcile().ok
     desk.close()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"seconds": round(seconds, 1), "peak_mib": round(peak), "claims": result.claims,
-                      "remittances": result.remittances, "ledger_reconciles": reconciles}))
+    print(
+        json.dumps(
+            {
+                "seconds": round(seconds, 1),
+                "peak_mib": round(peak),
+                "claims": result.claims,
+                "remittances": result.remittances,
+                "ledger_reconciles": reconciles,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

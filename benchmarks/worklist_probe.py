@@ -59,7 +59,9 @@ def main() -> None:
     panel.clear_filters()
     wait_for(panel.refreshed)
     column = list(WorklistColumn).index(WorklistColumn.PATIENT)
-    sort_change = timed_refresh(lambda: panel.table.sortByColumn(column, panel.table.horizontalHeader().sortIndicatorOrder()))
+    sort_change = timed_refresh(
+        lambda: panel.table.sortByColumn(column, panel.table.horizontalHeader().sortIndicatorOrder())
+    )
     # Scroll until 20,000 rows are loaded, timing the last page fetch.
     model = panel.model
     deep = 0.0
@@ -71,11 +73,18 @@ def main() -> None:
         deep = ms_since(t)
     window.close()
     desk.close()
-    print(json.dumps({
-        "first_paint_ms": first_paint, "filter_change_ms": filter_change, "search_change_ms": search_change,
-        "sort_change_ms": sort_change, "deep_fetch_ms": deep,
-        "peak_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-    }))
+    print(
+        json.dumps(
+            {
+                "first_paint_ms": first_paint,
+                "filter_change_ms": filter_change,
+                "search_change_ms": search_change,
+                "sort_change_ms": sort_change,
+                "deep_fetch_ms": deep,
+                "peak_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+            }
+        )
+    )
     app.quit()
 
 

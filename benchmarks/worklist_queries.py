@@ -49,11 +49,18 @@ def main() -> None:
             counts.append(timed(lambda flt=flt: enc.count(flt)))
     deep = [timed(lambda: enc.page(WorklistFilter(), WorklistSort(), 20_000, 200)) for _ in range(3)]
     desk.close()
-    print(json.dumps({
-        "page_p95_ms": p95(pages), "page_max_ms": round(max(pages), 1), "count_p95_ms": p95(counts),
-        "deep_page_ms": round(statistics.median(deep), 1), "worst_by_sort_ms": worst,
-        "peak_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-    }))
+    print(
+        json.dumps(
+            {
+                "page_p95_ms": p95(pages),
+                "page_max_ms": round(max(pages), 1),
+                "count_p95_ms": p95(counts),
+                "deep_page_ms": round(statistics.median(deep), 1),
+                "worst_by_sort_ms": worst,
+                "peak_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

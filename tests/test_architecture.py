@@ -90,8 +90,11 @@ def test_no_cpt_descriptor_text_ships_in_resources() -> None:
     import re
 
     cpt_code = re.compile(r"(?<![A-Z0-9])[0-9]{4}[0-9FTU](?![0-9])")
-    phrases = ("office or other outpatient visit for the evaluation and management",
-               "collection of venous blood by venipuncture", "established patient, which requires")
+    phrases = (
+        "office or other outpatient visit for the evaluation and management",
+        "collection of venous blood by venipuncture",
+        "established patient, which requires",
+    )
     checked = 0
     for path in (ROOT / "resources").rglob("*"):
         if path.is_file() and path.suffix in (".csv", ".txt", ".json", ".tsv"):

@@ -159,3 +159,33 @@ def test_the_charge_master_is_derived_from_medicare(practice_db: Path, capsys: p
         )
         == 0
     )
+
+
+def test_a_newer_carc_list_adds_and_revises_codes(
+    own_codesets: Path, tmp_path: Path, practice_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    newer = tmp_path / "carc.tsv"
+    newer.write_text("45\tCharge exceeds fee schedule (revised wording for the test)\n999\tAn invented new reason\n")
+    assert (
+        main(
+            [
+                "codes",
+                "import-adjustment-codes",
+                "carc",
+                str(newer),
+                "--name",
+                "CARC test",
+                "--effective",
+                "2026-07-01",
+                "--json",
+                "--db",
+                str(practice_db),
+            ]
+        )
+        == 0
+    )
+    diff = json.loads(capsys.readouterr().out)
+    assert ["999", "An invented new reason"] in diff["added"]
+    assert [r[0] for r in diff["revised"]] == ["45"]
+    assert main(["codes", "stats", "--json", "--db", str(practice_db)]) == 0
+    assert json.loads(capsys.readouterr().out)["carc"] == 292, "codes missing from the newer list are kept"

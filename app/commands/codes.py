@@ -43,6 +43,13 @@ def _codes_args(p: argparse.ArgumentParser) -> None:
     cp.add_argument("--effective", type=dt.date.fromisoformat, required=True)
     cp.add_argument("--until", type=dt.date.fromisoformat)
     cp.add_argument("--json", action="store_true")
+    ad = sub.add_parser("import-adjustment-codes", help="load a newer CARC or RARC list (code, description)")
+    add_db_option(ad)
+    ad.add_argument("kind", choices=("carc", "rarc"))
+    ad.add_argument("file", type=Path)
+    ad.add_argument("--name", required=True, help="e.g. 'X12 CARC 2026-07'")
+    ad.add_argument("--effective", type=dt.date.fromisoformat, required=True)
+    ad.add_argument("--json", action="store_true")
     st = sub.add_parser("stats", help="counts per code set and release")
     add_db_option(st)
     st.add_argument("--json", action="store_true")
@@ -151,13 +158,15 @@ def _show(services, args: argparse.Namespace) -> int:  # noqa: ANN001
 def _import(kind: str):  # noqa: ANN202
     def run(services, args: argparse.Namespace) -> int:  # noqa: ANN001
         codesets = services.codesets
-        if kind == "icd10cm":
+        if kind == "adjustment":
+            diff = codesets.import_adjustment_codes(args.kind, args.file, args.name, args.effective)
+        elif kind == "icd10cm":
             diff = codesets.import_icd10cm(args.file, name=args.name)
         elif kind == "hcpcs":
             diff = codesets.import_hcpcs(args.file, args.name, args.effective)
         else:
             diff = codesets.import_cpt(args.file, args.name, args.effective, args.until)
-        report = services.code_validity.invalid_codes() if not diff.already_loaded else []
+        report = services.code_validity.invalid_codes() if kind != "adjustment" and not diff.already_loaded else []
         if args.json:
             print_json({**diff.as_json(), "now_invalid": [r.as_json() for r in report]})
             return 0
@@ -212,5 +221,6 @@ _ACTIONS = {
     "import-icd10cm": _import("icd10cm"),
     "import-hcpcs": _import("hcpcs"),
     "import-cpt": _import("cpt"),
+    "import-adjustment-codes": _import("adjustment"),
     "stats": _stats,
 }

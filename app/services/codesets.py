@@ -425,6 +425,37 @@ class CodeSetService:
         self._reset_connections()
         return ReleaseDiff("cpt", previous.name if previous else None, name, *diff)
 
+    def import_adjustment_codes(self, kind: str, path: Path, name: str, effective_from: dt.date) -> ReleaseDiff:
+        """A newer CARC or RARC list (code and description, TSV or CSV); codes it no longer lists are kept,
+        because older remittances still carry them."""
+        from app.codesets import reference
+
+        path = Path(path)
+        already = self._already_loaded(kind, name, path)
+        if already is not None:
+            return already
+        before = self._adjustment_codes(kind)
+        engine = self._engine_or_open()
+        with engine.begin() as conn:
+            reference.import_adjustment_codes(conn, kind, path, name=name, effective_from=effective_from)
+        self._reset_connections()
+        after = self._adjustment_codes(kind)
+        return ReleaseDiff(
+            kind,
+            None,
+            name,
+            added=tuple((c, after[c]) for c in sorted(after.keys() - before.keys())),
+            revised=tuple(
+                (c, before[c], after[c]) for c in sorted(after.keys() & before.keys()) if before[c] != after[c]
+            ),
+        )
+
+    def _adjustment_codes(self, kind: str) -> dict[str, str]:
+        from db.codesets import adjustment_reason as table
+
+        rows = self._conn().execute(select(table.c.code, table.c.description).where(table.c.kind == kind))
+        return {r.code: r.description for r in rows}
+
     def _already_loaded(self, system: str, name: str, path: Path) -> ReleaseDiff | None:
         checksum = _sha256(path)
         for r in self.releases(system):

@@ -16,7 +16,7 @@ from app.services.ledger import LedgerService
 from app.services.posting import PostingService
 from app.services.practice import PracticeService
 from app.services.pricing import PricingService
-from db.migrate import upgrade_to_head
+from db.migrate import refuse_foreign_database, upgrade_to_head
 from db.session import Database
 
 
@@ -56,6 +56,7 @@ def open_services(path: Path | str, user: str | None = None, codesets_path: Path
     The code-set database opens on first use (default: the user's copy; `codesets_path` overrides)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    refuse_foreign_database(path)
     db = Database(path)
     backup = upgrade_to_head(db.engine, path)
     who = user or current_user()

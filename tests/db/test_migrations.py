@@ -126,3 +126,24 @@ def test_upgrading_an_older_database_backs_it_up_first(tmp_path: Path, monkeypat
     with sqlite3.connect(backup) as old:
         assert old.execute("SELECT value FROM setting WHERE key='marker'").fetchone() == ("kept",)
         assert old.execute("SELECT version_num FROM alembic_version").fetchone() == (old_head,)
+
+
+def test_a_foreign_sqlite_file_is_refused_and_left_unchanged(tmp_path: Path) -> None:
+    import pytest
+
+    from app.errors import DatabaseError
+
+    path = tmp_path / "someone-elses.sqlite3"
+    with sqlite3.connect(path) as raw:
+        raw.execute("CREATE TABLE recipes (name TEXT)")
+        raw.execute("INSERT INTO recipes VALUES ('soup')")
+    before = path.read_bytes()
+    from app.services.container import open_services
+
+    with pytest.raises(DatabaseError, match="not a ClaimDesk practice"):
+        open_services(path)
+    assert path.read_bytes() == before, "the foreign file must stay byte-for-byte as it was"
+    engine = make_engine(path)  # even past the first check, migrating refuses
+    with pytest.raises(DatabaseError, match="not a ClaimDesk practice"):
+        upgrade_to_head(engine, path)
+    engine.dispose()

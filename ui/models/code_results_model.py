@@ -113,6 +113,8 @@ class CodeResultsTableModel(QAbstractTableModel):
                 return f"Matched on {hit.why}"
             if column is HitColumn.CODE:
                 return f"{SYSTEM_LABELS.get(hit.system, hit.system)} {hit.code}"
+            if column is HitColumn.BILLABLE:
+                return billable_text(hit.billable)
         if role == Qt.ItemDataRole.AccessibleTextRole and column is HitColumn.CODE:
             return f"{hit.code}, {hit.description}, {billable_text(hit.billable)}"
         return None

@@ -273,8 +273,9 @@ class CodeLookupPanel(QWidget):
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
         char = self.table.fontMetrics().averageCharWidth()
-        # The description takes the spare room; the status column fits "Header — pick a child" and its dot.
-        widths = {HitColumn.CODE: 10, HitColumn.DESCRIPTION: 30, HitColumn.BILLABLE: 24, HitColumn.WHY: 22}
+        # The description takes the spare room. The status column shows "Billable" in full and the start of
+        # "Header — pick a child" (whole in its tooltip and in the detail pane), so descriptions stay readable.
+        widths = {HitColumn.CODE: 9, HitColumn.DESCRIPTION: 30, HitColumn.BILLABLE: 12, HitColumn.WHY: 18}
         for i, column in enumerate(self.model.columns):
             header.setSectionResizeMode(i, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(i, widths[column] * char + 24)
