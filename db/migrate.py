@@ -14,7 +14,6 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect
 
 from app.errors import DatabaseError
-
 from app.paths import migrations_dir
 
 log = logging.getLogger(__name__)
