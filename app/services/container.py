@@ -9,6 +9,7 @@ from pathlib import Path
 from app.services.changes import ChangeBus
 from app.services.claims import ClaimService
 from app.services.code_validity import CodeValidityService
+from app.services.coding import CodingService
 from app.services.codesets import CodeSetService
 from app.services.encounters import EncounterService
 from app.services.importer import ImportService
@@ -37,6 +38,7 @@ class Services:
     codesets: CodeSetService
     code_validity: CodeValidityService
     pricing: PricingService
+    coding: CodingService
 
     def close(self) -> None:
         self.codesets.close()
@@ -78,4 +80,5 @@ def open_services(path: Path | str, user: str | None = None, codesets_path: Path
         codesets=codesets,
         code_validity=CodeValidityService(db, codesets),
         pricing=PricingService(db, codesets),
+        coding=CodingService(db, codesets, who),
     )
