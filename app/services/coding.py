@@ -376,7 +376,7 @@ class CodingService:
                 enc.query_text = None
             if next_status in ("coded", "ready_to_bill"):
                 enc.coded_by = self.user
-                enc.coded_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+                enc.coded_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
             s.add(AuditLogRecord(username=self.user, action=action, entity="encounter", entity_id=str(enc.id)))
 
     def _code_problems(self, coding: Coding, on: dt.date) -> list[str]:

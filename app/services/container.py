@@ -9,8 +9,8 @@ from pathlib import Path
 from app.services.changes import ChangeBus
 from app.services.claims import ClaimService
 from app.services.code_validity import CodeValidityService
-from app.services.coding import CodingService
 from app.services.codesets import CodeSetService
+from app.services.coding import CodingService
 from app.services.encounters import EncounterService
 from app.services.importer import ImportService
 from app.services.ledger import LedgerService
