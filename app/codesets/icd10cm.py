@@ -18,7 +18,6 @@ from __future__ import annotations
 import bisect
 import csv
 import datetime as dt
-import hashlib
 import importlib.util
 import re
 import xml.etree.ElementTree as ET
@@ -29,6 +28,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from app.codesets.reference import add_release, file_checksum, insert_batches
 from app.domain.codes import CodeDetail, CodeNote, icd10cm_display, icd10cm_key
 from app.errors import ResourceError, ValidationError
 from db.codesets import icd10cm_chapter, icd10cm_code, icd10cm_index, icd10cm_note, icd10cm_section, release
@@ -186,7 +186,18 @@ def load_tabular(
     if root.tag != "ICD10CM.tabular":
         raise ValidationError(f"{xml_path.name}: root element is <{root.tag}>, expected <ICD10CM.tabular>")
 
-    release_id = _insert_release(conn, SYSTEM, name, effective_from, effective_to, source, _sha256([xml_path]), origin)
+    release_id, created = add_release(
+        conn,
+        system=SYSTEM,
+        name=name,
+        effective_from=effective_from,
+        effective_to=effective_to,
+        source=source,
+        checksum=file_checksum(xml_path),
+        origin=origin,
+    )
+    if not created:
+        return release_id  # the same file under the same name: already loaded
     tab = _Tabular(release_id, [], [], [], [])
     for chapter in root.iter("chapter"):
         _read_chapter(tab, chapter, xml_path.name)
@@ -194,10 +205,10 @@ def load_tabular(
     for note in tab.notes:
         note["refs"] = note_refs(note["refs"], known) if note["kind"] != "seven_char_def" else note["refs"]
 
-    _insert(conn, icd10cm_chapter, tab.chapters)
-    _insert(conn, icd10cm_section, tab.sections)
-    _insert(conn, icd10cm_code, tab.codes)
-    _insert(conn, icd10cm_note, tab.notes)
+    insert_batches(conn, icd10cm_chapter, tab.chapters)
+    insert_batches(conn, icd10cm_section, tab.sections)
+    insert_batches(conn, icd10cm_code, tab.codes)
+    insert_batches(conn, icd10cm_note, tab.notes)
     return release_id
 
 
@@ -456,16 +467,18 @@ def load_index(conn: Connection, index_dir: Path, tabular_release_id: int, name:
         select(icd10cm_code.c.code, icd10cm_code.c.billable).where(icd10cm_code.c.release_id == tabular_release_id)
     ).all()
     resolver = IndexResolver({r.code: bool(r.billable) for r in rows})
-    release_id = _insert_release(
+    release_id, created = add_release(
         conn,
-        INDEX_SYSTEM,
-        name,
-        tabular.effective_from,
-        tabular.effective_to,
-        source,
-        _sha256(files.values()),
-        tabular.origin,
+        system=INDEX_SYSTEM,
+        name=name,
+        effective_from=tabular.effective_from,
+        effective_to=tabular.effective_to,
+        source=source,
+        checksum=file_checksum(*files.values()),
+        origin=tabular.origin,
     )
+    if not created:
+        return release_id
 
     def finish(entries: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
         for entry in entries:
@@ -473,9 +486,9 @@ def load_index(conn: Connection, index_dir: Path, tabular_release_id: int, name:
             entry["release_id"] = release_id
             yield entry
 
-    _insert(conn, icd10cm_index, finish(_read_index_csv(files["index"])))
+    insert_batches(conn, icd10cm_index, finish(_read_index_csv(files["index"])))
     for kind in ("drug", "neoplasm", "eindex"):
-        _insert(conn, icd10cm_index, finish(_read_index_xml(files[kind], kind)))
+        insert_batches(conn, icd10cm_index, finish(_read_index_xml(files[kind], kind)))
     return release_id
 
 
@@ -733,52 +746,3 @@ def index_entries_for(conn: Connection, index_release_id: int, code: str) -> lis
 
 def _text(element: ET.Element | None) -> str:
     return " ".join("".join(element.itertext()).split()) if element is not None else ""
-
-
-def _sha256(paths: Iterable[Path]) -> str:
-    digest = hashlib.sha256()
-    for path in paths:
-        with open(path, "rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(chunk)
-    return digest.hexdigest()
-
-
-def _insert_release(
-    conn: Connection,
-    system: str,
-    name: str,
-    effective_from: dt.date,
-    effective_to: dt.date | None,
-    source: str,
-    checksum: str,
-    origin: str,
-) -> int:
-    result = conn.execute(
-        release.insert().values(
-            system=system,
-            name=name,
-            effective_from=effective_from,
-            effective_to=effective_to,
-            source=source,
-            checksum=checksum,
-            origin=origin,
-            loaded_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
-        )
-    )
-    return int(result.inserted_primary_key[0])
-
-
-def _insert(conn: Connection, table: Any, rows: Iterable[dict[str, Any]]) -> int:
-    batch: list[dict[str, Any]] = []
-    count = 0
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= _BATCH:
-            conn.execute(table.insert(), batch)
-            count += len(batch)
-            batch = []
-    if batch:
-        conn.execute(table.insert(), batch)
-        count += len(batch)
-    return count

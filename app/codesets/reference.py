@@ -7,7 +7,7 @@ import datetime as dt
 import hashlib
 import io
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -130,9 +130,20 @@ def add_release(
     return int(new_id), True
 
 
-def insert_batches(conn: Connection, table: Any, rows: Sequence[dict[str, Any]]) -> None:
-    for start in range(0, len(rows), BATCH):
-        conn.execute(insert(table), list(rows[start : start + BATCH]))
+def insert_batches(conn: Connection, table: Any, rows: Iterable[dict[str, Any]]) -> int:
+    """Insert rows (a list or a stream) in batches; returns how many were written."""
+    batch: list[dict[str, Any]] = []
+    count = 0
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= BATCH:
+            conn.execute(insert(table), batch)
+            count += len(batch)
+            batch = []
+    if batch:
+        conn.execute(insert(table), batch)
+        count += len(batch)
+    return count
 
 
 def parse_date(text: str) -> dt.date | None:

@@ -47,47 +47,49 @@ class CodeValidityService:
             return checked[key]
 
         found: list[InvalidCode] = []
-        with self.db.session() as s:
-            E, D, L = EncounterRecord, EncounterDiagnosisRecord, ServiceLineRecord
-            rows = s.execute(
+        E, D, L = EncounterRecord, EncounterDiagnosisRecord, ServiceLineRecord
+        C, CL = ClaimRecord, ClaimLineRecord
+        # (where, is it a diagnosis, query): diagnoses are checked in dotted form, because a dot-less
+        # ICD-10-CM code such as E1165 has the same shape as a HCPCS code.
+        queries = (
+            (
+                "encounter",
+                True,
                 select(E.source_id, E.date_of_service, D.code)
                 .join(D, D.encounter_id == E.id)
                 .where(E.status.in_(OPEN_ENCOUNTER_STATUSES))
-                .order_by(E.date_of_service, E.id, D.sequence)
-            )
-            for source_id, dos, code in rows:
-                ok, reason = check(code, dos)
-                if not ok:
-                    found.append(InvalidCode(f"encounter {source_id}", icd10cm_display(code), dos, reason))
-            rows = s.execute(
+                .order_by(E.date_of_service, E.id, D.sequence),
+            ),
+            (
+                "encounter",
+                False,
                 select(E.source_id, L.date_from, L.code)
                 .join(L, L.encounter_id == E.id)
-                .where(E.status.in_(OPEN_ENCOUNTER_STATUSES))
-            )
-            for source_id, dos, code in rows:
-                if code[:1].isalpha():
-                    ok, reason = check(code, dos)
-                    if not ok:
-                        found.append(InvalidCode(f"encounter {source_id}", code, dos, reason))
-            C, CL = ClaimRecord, ClaimLineRecord
-            rows = s.execute(
+                .where(E.status.in_(OPEN_ENCOUNTER_STATUSES)),
+            ),
+            (
+                "claim",
+                True,
                 select(C.claim_number, E.date_of_service, D.code)
                 .join(E, E.id == C.encounter_id)
                 .join(D, D.encounter_id == E.id)
-                .where(C.status.in_(UNBILLED_CLAIM_STATUSES))
-            )
-            for number, dos, code in rows:
-                ok, reason = check(code, dos)
-                if not ok:
-                    found.append(InvalidCode(f"claim {number}", icd10cm_display(code), dos, reason))
-            rows = s.execute(
+                .where(C.status.in_(UNBILLED_CLAIM_STATUSES)),
+            ),
+            (
+                "claim",
+                False,
                 select(C.claim_number, CL.date_from, CL.code)
                 .join(CL, CL.claim_id == C.id)
-                .where(C.status.in_(UNBILLED_CLAIM_STATUSES))
-            )
-            for number, dos, code in rows:
-                if code[:1].isalpha():
-                    ok, reason = check(code, dos)
+                .where(C.status.in_(UNBILLED_CLAIM_STATUSES)),
+            ),
+        )
+        with self.db.session() as s:
+            for kind, is_diagnosis, query in queries:
+                for where, dos, code in s.execute(query):
+                    if not is_diagnosis and code[:1].isdigit():
+                        continue  # CPT: checked for shape only, nothing to expire
+                    shown = icd10cm_display(code) if is_diagnosis else code
+                    ok, reason = check(shown, dos)
                     if not ok:
-                        found.append(InvalidCode(f"claim {number}", code, dos, reason))
+                        found.append(InvalidCode(f"{kind} {where}", shown, dos, reason))
         return found

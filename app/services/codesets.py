@@ -8,7 +8,6 @@ keep being checked against the codes that were valid then.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import re
 import shutil
@@ -457,7 +456,9 @@ class CodeSetService:
         return {r.code: r.description for r in rows}
 
     def _already_loaded(self, system: str, name: str, path: Path) -> ReleaseDiff | None:
-        checksum = _sha256(path)
+        from app.codesets.reference import file_checksum
+
+        checksum = file_checksum(path)
         for r in self.releases(system):
             if r.checksum == checksum:
                 return ReleaseDiff(system, None, r.name, already_loaded=True)
@@ -478,14 +479,6 @@ class CodeSetService:
         from app.codesets.stats import counts
 
         return counts(self._conn())
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _tabular_version(path: Path) -> str:
