@@ -189,3 +189,24 @@ def test_a_newer_carc_list_adds_and_revises_codes(
     assert [r[0] for r in diff["revised"]] == ["45"]
     assert main(["codes", "stats", "--json", "--db", str(practice_db)]) == 0
     assert json.loads(capsys.readouterr().out)["carc"] == 292, "codes missing from the newer list are kept"
+
+
+def test_suggest_prints_codes_with_evidence_offsets_into_the_note(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    note = (
+        "CC: follow-up.\nHPI: Type 2 diabetic with numbness in both feet. Denies chest pain. No fever.\n"
+        "Assessment: Type 2 diabetes mellitus with diabetic neuropathy. Essential hypertension.\n"
+    )
+    path = tmp_path / "note.txt"
+    path.write_text(note)
+    assert main(["suggest", "--note", str(path), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert {"diagnoses", "em", "gaps"} <= set(out)
+    codes = [d["code"] for d in out["diagnoses"]]
+    assert codes[:2] == ["E11.40", "I10"]
+    assert "R07.9" not in codes and "R50.9" not in codes, "negated findings are never proposed"
+    for d in out["diagnoses"]:
+        assert set(d) >= {"code", "description", "confidence", "evidence"}
+        for e in d["evidence"]:
+            assert note[e["start"] : e["end"]] == e["text"]
