@@ -63,9 +63,17 @@ class _Runnable(QRunnable):
         try:
             result = job.work(job.ctx)
         except BaseException as exc:  # noqa: BLE001 - every failure is handed to the UI thread
-            job.signals.failed.emit(exc, traceback.format_exc())
+            _deliver(job.signals.failed, exc, traceback.format_exc())
         else:
-            job.signals.finished.emit(result)
+            _deliver(job.signals.finished, result)
+
+
+def _deliver(signal: Any, *args: Any) -> None:
+    """Hand a result to the UI thread; if its window has closed meanwhile, there is no one to tell."""
+    try:
+        signal.emit(*args)
+    except RuntimeError:  # the signals object was deleted with its parent
+        log.debug("job finished after its window closed; result dropped")
 
 
 class Job(Generic[T]):
