@@ -33,6 +33,7 @@ from ui.dialogs.shortcuts import ShortcutsDialog
 from ui.icons import icon
 from ui.jobs import Job, run_job, run_quiet, show_error
 from ui.panels.code_lookup import CodeLookupPanel
+from ui.panels.coding import CodingPanel
 from ui.panels.encounters import EncountersPanel
 from ui.widgets.encounter_details import EncounterDetailsPane
 
@@ -54,6 +55,7 @@ class PanelSpec:
 # Adding a panel is one line here; the sidebar, the View menu and Ctrl+<n> follow from it.
 PANELS: list[PanelSpec] = [
     PanelSpec("encounters", "Encounters", "encounters", EncountersPanel),
+    PanelSpec("coding", "Coding", "coding", CodingPanel),
     PanelSpec("codes", "Code lookup", "codes", CodeLookupPanel),
 ]
 
@@ -62,8 +64,16 @@ PANEL_SHORTCUTS: list[tuple[str, str]] = [
     ("Ctrl+F", "Search the worklist by patient name or account"),
     ("Esc", "Clear the search (in the search box)"),
     ("Up, Down, Page Up, Page Down, Home, End", "Move through the worklist"),
-    ("Enter or double-click", "Show the encounter's details"),
+    ("Enter or double-click", "Code the encounter (Coding panel)"),
     ("Alt+T / Alt+R / Alt+Y", "Status, provider and payer filters"),
+    ("Ctrl+S", "Coding: save"),
+    ("Ctrl+Shift+K / Ctrl+Shift+B", "Coding: mark coded / ready to bill"),
+    ("Ctrl+Shift+H", "Coding: hold with a query for the provider"),
+    ("Ctrl+Z / Ctrl+Shift+Z, Ctrl+Y", "Coding: undo / redo"),
+    ("Alt+Up / Alt+Down", "Coding: previous / next encounter in the worklist"),
+    ("Insert", "Coding: add a service line by code"),
+    ("Ctrl+Up / Ctrl+Down, Delete", "Coding: reorder or remove the current diagnosis"),
+    ("Esc", "Coding: back to the worklist"),
 ]
 
 
@@ -103,6 +113,7 @@ class MainWindow(QMainWindow):
         self.details_dock.setMinimumWidth(320)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.details_dock)
         self.details_dock.hide()
+        self.details_dock.visibilityChanged.connect(self._on_details_shown)
 
         self.db_label = QLabel()
         self.user_label = QLabel()
@@ -183,10 +194,14 @@ class MainWindow(QMainWindow):
             self.sidebar.addItem(item)
             activated = getattr(panel, "encounter_activated", None)
             if activated is not None:
-                activated.connect(self.show_encounter)
+                activated.connect(self.open_coding)
             current_changed = getattr(panel, "current_encounter_changed", None)
             if current_changed is not None:
                 current_changed.connect(self._follow_encounter)
+        coding = self.panels.get("coding")
+        if isinstance(coding, CodingPanel):
+            coding.worklist = self.panels.get("encounters")
+            coding.back_requested.connect(self._back_to_worklist)
         widest = max(self.fontMetrics().horizontalAdvance(spec.title) for spec in PANELS)
         self.sidebar.setFixedWidth(max(widest + 64, 150))
         self.sidebar.blockSignals(False)
@@ -213,11 +228,38 @@ class MainWindow(QMainWindow):
             return
         spec = PANELS[row]
         panel = self.panels[spec.key]
+        leaving = self.stack.currentWidget()
+        if isinstance(leaving, CodingPanel) and leaving is not panel:
+            if not leaving.maybe_leave(lambda key=spec.key: self.show_panel(key)):
+                self.sidebar.blockSignals(True)
+                self.sidebar.setCurrentRow(self.stack.currentIndex())
+                self.sidebar.blockSignals(False)
+                return
         self.stack.setCurrentWidget(panel)
         panel.setFocus(Qt.FocusReason.OtherFocusReason)
         for action in self.panel_actions.actions():
             if action.data() == spec.key:
                 action.setChecked(True)
+
+    # ------------------------------------------------------------------ coding
+
+    def open_coding(self, encounter_id: int) -> None:
+        """Enter or double-click on the worklist: code that encounter."""
+        coding = self.panels.get("coding")
+        if not isinstance(coding, CodingPanel):
+            self.show_encounter(encounter_id)
+            return
+        self.show_panel("coding")
+        if self.stack.currentWidget() is coding:
+            coding.open_encounter(encounter_id)
+
+    def _back_to_worklist(self, encounter_id: int) -> None:
+        worklist = self.panels.get("encounters")
+        self.show_panel("encounters")
+        if isinstance(worklist, EncountersPanel):
+            if encounter_id:
+                worklist.select_encounter(encounter_id)
+            worklist.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # ------------------------------------------------------------------ encounter details
 
@@ -226,6 +268,14 @@ class MainWindow(QMainWindow):
         self.details_dock.show()
         self.details_dock.raise_()
         self._load_detail(encounter_id)
+
+    def _on_details_shown(self, visible: bool) -> None:
+        """Ctrl+I opens the dock on the worklist's selected encounter; from then on it follows the selection."""
+        worklist = self.panels.get("encounters")
+        if visible and self._detail_job is None and isinstance(worklist, EncountersPanel):
+            selected = worklist.selected_encounter_id()
+            if selected and selected != self._detail_id:
+                self._load_detail(selected)
 
     def _follow_encounter(self, encounter_id: int) -> None:
         """While the dock is open it follows the selection, so arrowing down the list reads each one."""
@@ -390,6 +440,10 @@ class MainWindow(QMainWindow):
             settings.setValue("main_window/panel", key)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        coding = self.panels.get("coding")
+        if isinstance(coding, CodingPanel) and not coding.maybe_leave(self.close):
+            event.ignore()
+            return
         self.save_settings()
         super().closeEvent(event)
 

@@ -37,7 +37,13 @@ def test_every_registered_panel_has_a_sidebar_entry_and_a_view_shortcut(qtbot: Q
     assert window.current_panel_key() == "encounters"
 
 
-def test_enter_on_a_row_shows_that_encounters_details(qtbot: QtBot, desk: Services) -> None:
+def open_details(window: MainWindow) -> None:
+    """Ctrl+I, unless the dock is already open (the window restores it as it was last left)."""
+    if not window.details_dock.isVisible():
+        window.details_action.trigger()
+
+
+def test_ctrl_i_shows_the_selected_encounters_details(qtbot: QtBot, desk: Services) -> None:
     window, panel = open_window(qtbot, desk)
     panel.status_combo.setCurrentIndex(panel.status_combo.findData("ready_to_bill"))
     qtbot.waitUntil(lambda: panel.model.rowCount() == status_counts()["ready_to_bill"])
@@ -47,7 +53,7 @@ def test_enter_on_a_row_shows_that_encounters_details(qtbot: QtBot, desk: Servic
     row = panel.model.row_at(0)
     assert row is not None
 
-    qtbot.keyClick(panel.table, Qt.Key.Key_Return)
+    open_details(window)  # Enter opens the encounter in the Coding panel
     qtbot.waitUntil(lambda: window.details.detail is not None)
 
     detail = window.details.detail
@@ -62,15 +68,18 @@ def test_enter_on_a_row_shows_that_encounters_details(qtbot: QtBot, desk: Servic
     assert not window.details.hold_box.isVisible()
 
 
-def test_double_clicking_an_encounter_on_hold_shows_the_query(qtbot: QtBot, desk: Services) -> None:
+def test_the_details_of_an_encounter_on_hold_show_the_query(qtbot: QtBot, desk: Services) -> None:
     window, panel = open_window(qtbot, desk)
     panel.status_combo.setCurrentIndex(panel.status_combo.findData("on_hold"))
     qtbot.waitUntil(lambda: panel.model.rowCount() == status_counts()["on_hold"])
     wait_settled(qtbot, panel)
-    rect = panel.table.visualRect(panel.model.index(1, 0))
+    panel.table.setFocus()
+    panel.table.selectRow(1)
+    wanted = panel.model.row_at(1).encounter_id
 
-    qtbot.mouseDClick(panel.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    qtbot.waitUntil(lambda: window.details.detail is not None)
+    open_details(window)
+    qtbot.waitUntil(lambda: window.details.detail is not None and window.details.detail.encounter_id == wanted)
+    qtbot.waitUntil(lambda: window.details_dock.isVisible() and window.details.hold_box.isVisible())
 
     row = panel.model.row_at(1)
     assert window.details.detail.encounter_id == row.encounter_id
@@ -84,7 +93,7 @@ def test_the_open_details_follow_the_selection(qtbot: QtBot, desk: Services) -> 
     window, panel = open_window(qtbot, desk)
     panel.table.setFocus()
     panel.table.selectRow(0)
-    qtbot.keyClick(panel.table, Qt.Key.Key_Enter)
+    open_details(window)
     qtbot.waitUntil(lambda: window.details.detail is not None)
 
     qtbot.keyClick(panel.table, Qt.Key.Key_Down)
