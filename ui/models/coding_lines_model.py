@@ -28,7 +28,8 @@ class LineColumn(IntEnum):
     DATE_FROM = 6
     DATE_TO = 7
     PLACE_OF_SERVICE = 8
-    NDC = 9
+    RENDERING = 9
+    NDC = 10
 
 
 HEADERS: dict[LineColumn, str] = {
@@ -41,6 +42,7 @@ HEADERS: dict[LineColumn, str] = {
     LineColumn.DATE_FROM: "From",
     LineColumn.DATE_TO: "To",
     LineColumn.PLACE_OF_SERVICE: "POS",
+    LineColumn.RENDERING: "Rendering",
     LineColumn.NDC: "NDC",
 }
 TOOLTIPS: dict[LineColumn, str] = {
@@ -48,6 +50,7 @@ TOOLTIPS: dict[LineColumn, str] = {
     LineColumn.POINTERS: "Diagnosis letters this line treats, most important first, e.g. AB",
     LineColumn.NDC: "National Drug Code, then quantity and unit, e.g. 00002-7510-01 1 UN",
     LineColumn.PLACE_OF_SERVICE: "Place of service for this line when it differs from the encounter's",
+    LineColumn.RENDERING: "Rendering provider for this line when it differs from the encounter's: type a last name",
 }
 EDITABLE = frozenset(set(LineColumn) - {LineColumn.DESCRIPTION})
 _RIGHT = frozenset({LineColumn.UNITS, LineColumn.CHARGE})
@@ -122,6 +125,11 @@ class CodingLinesTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[CodedLine] = []
         self.diagnosis_count = 0
+        self._providers: dict[int, str] = {}
+
+    def set_providers(self, providers: Sequence[tuple[int, str]]) -> None:
+        """(id, 'Last, First Cred') of the rendering providers a line may name."""
+        self._providers = dict(providers)
 
     def set_rows(self, rows: Sequence[CodedLine], diagnosis_count: int | None = None) -> None:
         if diagnosis_count is not None:
@@ -138,6 +146,18 @@ class CodingLinesTableModel(QAbstractTableModel):
 
     def line_at(self, row: int) -> CodedLine | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def _provider_named(self, text: str) -> int | None:
+        """Empty means the encounter's provider; otherwise the one provider whose name starts so."""
+        wanted = text.strip().lower()
+        if not wanted:
+            return None
+        matches = [pid for pid, name in self._providers.items() if name.lower().startswith(wanted)]
+        if len(matches) != 1:
+            names = "; ".join(sorted(self._providers.values())) or "none on file"
+            reason = "No provider is named" if not matches else "More than one provider matches"
+            raise ValidationError(f"{reason} {text.strip()!r}. Rendering providers: {names}.")
+        return matches[0]
 
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(self._rows)
@@ -170,8 +190,7 @@ class CodingLinesTableModel(QAbstractTableModel):
             return TOOLTIPS.get(column)
         return None
 
-    @staticmethod
-    def _text(line: CodedLine, column: LineColumn, *, edit: bool) -> str:
+    def _text(self, line: CodedLine, column: LineColumn, *, edit: bool) -> str:
         if column == LineColumn.CODE:
             return line.code
         if column == LineColumn.DESCRIPTION:
@@ -190,6 +209,11 @@ class CodingLinesTableModel(QAbstractTableModel):
             return format_date(line.date_to)
         if column == LineColumn.PLACE_OF_SERVICE:
             return line.place_of_service or ""
+        if column == LineColumn.RENDERING:
+            if line.rendering_provider_id is None:
+                return ""
+            pid = line.rendering_provider_id
+            return self._providers.get(pid, f"provider {pid}")
         if column == LineColumn.NDC:
             return " ".join(p for p in (line.ndc, line.ndc_quantity, line.ndc_unit) if p)
         return ""
@@ -256,6 +280,8 @@ class CodingLinesTableModel(QAbstractTableModel):
             if pos and not _POS.match(pos):
                 raise ValidationError(f"{pos!r} is not a place of service (two digits, e.g. 11).")
             return replace(line, place_of_service=pos or None)
+        if column == LineColumn.RENDERING:
+            return replace(line, rendering_provider_id=self._provider_named(text))
         if column == LineColumn.NDC:
             parts = text.split()
             if not parts:

@@ -151,6 +151,7 @@ class CodingPanel(QWidget):
 
         self.diagnoses_model = DiagnosesTableModel(self)
         self.lines_model = CodingLinesTableModel(self)
+        self.lines_model.set_providers([(c.id, c.label) for c in services.encounters.provider_choices()])
         self.diagnoses_model.move_requested.connect(self.move_diagnosis)
         self.lines_model.line_edited.connect(self._on_line_edited, Qt.ConnectionType.QueuedConnection)
         self.lines_model.code_edited.connect(self._on_code_edited, Qt.ConnectionType.QueuedConnection)
@@ -210,29 +211,44 @@ class CodingPanel(QWidget):
         # Esc is handled in keyPressEvent so a field or popup can use it first; the action is for the toolbar.
         self.back_action.setShortcuts([])
         self.back_action.setToolTip("Back to the worklist (Esc)")
-        self.previous_action = self._action("Previous", ("Alt+Up",), lambda: self.go_to_neighbour(-1),
-                                            "Previous encounter in the worklist")
-        self.next_action = self._action("Next", ("Alt+Down",), lambda: self.go_to_neighbour(1),
-                                        "Next encounter in the worklist")
+        self.previous_action = self._action(
+            "Previous", ("Alt+Up",), lambda: self.go_to_neighbour(-1), "Previous encounter in the worklist"
+        )
+        self.next_action = self._action(
+            "Next", ("Alt+Down",), lambda: self.go_to_neighbour(1), "Next encounter in the worklist"
+        )
         self.undo_action = self._action("Undo", ("Ctrl+Z",), self.undo, "Undo the last coding change")
         self.redo_action = self._action("Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), self.redo, "Redo")
         self.save_action = self._action("Save", ("Ctrl+S",), self.save, "Save the coding")
-        self.coded_action = self._action("Mark coded", ("Ctrl+Shift+K",), self.mark_coded,
-                                         "Save and mark the encounter coded")
-        self.ready_action = self._action("Ready to bill", ("Ctrl+Shift+B",), self.mark_ready,
-                                         "Save and mark the encounter ready to bill")
-        self.hold_action = self._action("Hold with query…", ("Ctrl+Shift+H",), self.hold_with_query,
-                                        "Put the encounter on hold with a query for the provider")
-        self.release_action = self._action("Release hold", (), self.release_hold,
-                                           "The provider answered: back to coding")
-        self.eligibility_action = self._action("Record eligibility…", (), self.record_eligibility,
-                                               "Record an eligibility check for a coverage")
-        self.add_line_action = self._action("Add line", ("Insert",), self.focus_line_entry,
-                                            "Type a CPT or HCPCS code to add a service line")
+        self.coded_action = self._action(
+            "Mark coded", ("Ctrl+Shift+K",), self.mark_coded, "Save and mark the encounter coded"
+        )
+        self.ready_action = self._action(
+            "Ready to bill", ("Ctrl+Shift+B",), self.mark_ready, "Save and mark the encounter ready to bill"
+        )
+        self.hold_action = self._action(
+            "Hold with query…",
+            ("Ctrl+Shift+H",),
+            self.hold_with_query,
+            "Put the encounter on hold with a query for the provider",
+        )
+        self.release_action = self._action(
+            "Release hold", (), self.release_hold, "The provider answered: back to coding"
+        )
+        self.eligibility_action = self._action(
+            "Record eligibility…", (), self.record_eligibility, "Record an eligibility check for a coverage"
+        )
+        self.add_line_action = self._action(
+            "Add line", ("Insert",), self.focus_line_entry, "Type a CPT or HCPCS code to add a service line"
+        )
         self.em_action: QAction | None = None
         if _module_available(EM_DIALOG_MODULE):
-            self.em_action = self._action("E/M calculator…", ("Ctrl+E",), self.open_em_calculator,
-                                          "Work out the E/M level and put it on the claim")
+            self.em_action = self._action(
+                "E/M calculator…",
+                ("Ctrl+E",),
+                self.open_em_calculator,
+                "Work out the E/M level and put it on the claim",
+            )
 
         self.toolbar = QToolBar("Coding")
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
@@ -448,9 +464,17 @@ class CodingPanel(QWidget):
         lheader = self.lines_view.horizontalHeader()
         lheader.setHighlightSections(False)
         widths = {
-            LineColumn.CODE: 7, LineColumn.DESCRIPTION: 26, LineColumn.MODIFIERS: 10, LineColumn.UNITS: 6,
-            LineColumn.CHARGE: 10, LineColumn.POINTERS: 9, LineColumn.DATE_FROM: 11, LineColumn.DATE_TO: 11,
-            LineColumn.PLACE_OF_SERVICE: 5, LineColumn.NDC: 14,
+            LineColumn.CODE: 7,
+            LineColumn.DESCRIPTION: 26,
+            LineColumn.MODIFIERS: 10,
+            LineColumn.UNITS: 6,
+            LineColumn.CHARGE: 10,
+            LineColumn.POINTERS: 9,
+            LineColumn.DATE_FROM: 11,
+            LineColumn.DATE_TO: 11,
+            LineColumn.PLACE_OF_SERVICE: 5,
+            LineColumn.RENDERING: 14,
+            LineColumn.NDC: 14,
         }
         for column, chars in widths.items():
             lheader.resizeSection(column, chars * char + 16)
@@ -474,8 +498,12 @@ class CodingPanel(QWidget):
         self.line_pointers_edit.setToolTip("Diagnosis letters; left empty, the line points at the first four")
         self.add_line_button = QPushButton("Add &line")
         self.add_line_button.clicked.connect(self.add_line_from_entry)
-        for edit, chars in ((self.line_code_edit, 20), (self.line_modifiers_edit, 10),
-                            (self.line_units_edit, 8), (self.line_pointers_edit, 16)):
+        for edit, chars in (
+            (self.line_code_edit, 20),
+            (self.line_modifiers_edit, 10),
+            (self.line_units_edit, 8),
+            (self.line_pointers_edit, 16),
+        ):
             edit.setMinimumWidth(chars * char)
             edit.returnPressed.connect(self.add_line_from_entry)
         entry = QHBoxLayout()
@@ -520,16 +548,31 @@ class CodingPanel(QWidget):
         self.coding_side.setStretchFactor(0, 1)
         self.coding_side.setStretchFactor(1, 1)
 
-        for edit in (self.picker.line_edit, self.line_code_edit, self.line_modifiers_edit,
-                     self.line_units_edit, self.line_pointers_edit):
+        for edit in (
+            self.picker.line_edit,
+            self.line_code_edit,
+            self.line_modifiers_edit,
+            self.line_units_edit,
+            self.line_pointers_edit,
+        ):
             edit.installEventFilter(self)
 
     def _set_tab_order(self) -> None:
         chain = [
-            self.picker.line_edit, self.diagnoses_view, self.line_code_edit, self.line_modifiers_edit,
-            self.line_units_edit, self.line_pointers_edit, self.add_line_button, self.lines_view,
-            self.note_view, self.suggestions_view, self.add_suggestion_button, self.add_all_button,
-            self.gaps_view, self.query_gap_button,
+            self.picker.line_edit,
+            self.diagnoses_view,
+            self.line_code_edit,
+            self.line_modifiers_edit,
+            self.line_units_edit,
+            self.line_pointers_edit,
+            self.add_line_button,
+            self.lines_view,
+            self.note_view,
+            self.suggestions_view,
+            self.add_suggestion_button,
+            self.add_all_button,
+            self.gaps_view,
+            self.query_gap_button,
         ]
         for first, second in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(first, second)
@@ -571,16 +614,27 @@ class CodingPanel(QWidget):
         self.back_action.setEnabled(True)
         self.previous_action.setEnabled(have and self.worklist is not None)
         self.next_action.setEnabled(have and self.worklist is not None)
-        for widget in (self.picker, self.line_code_edit, self.line_modifiers_edit, self.line_units_edit,
-                       self.line_pointers_edit, self.add_line_button, self.add_suggestion_button,
-                       self.add_all_button):
+        for widget in (
+            self.picker,
+            self.line_code_edit,
+            self.line_modifiers_edit,
+            self.line_units_edit,
+            self.line_pointers_edit,
+            self.add_line_button,
+            self.add_suggestion_button,
+            self.add_all_button,
+        ):
             widget.setEnabled(editable)
         self.query_gap_button.setEnabled(editable and self.gaps_view.count() > 0)
         triggers = (
-            QAbstractItemView.EditTrigger.AnyKeyPressed
-            | QAbstractItemView.EditTrigger.EditKeyPressed
-            | QAbstractItemView.EditTrigger.DoubleClicked
-        ) if editable else QAbstractItemView.EditTrigger.NoEditTriggers
+            (
+                QAbstractItemView.EditTrigger.AnyKeyPressed
+                | QAbstractItemView.EditTrigger.EditKeyPressed
+                | QAbstractItemView.EditTrigger.DoubleClicked
+            )
+            if editable
+            else QAbstractItemView.EditTrigger.NoEditTriggers
+        )
         self.lines_view.setEditTriggers(triggers)
         self.diagnoses_view.setDragEnabled(editable)
 
@@ -671,7 +725,8 @@ class CodingPanel(QWidget):
         self.code_set_banner.setVisible(bool(ws.code_set_warning))
         self.eligibility_banner.setText(
             f"Eligibility: {ws.eligibility_warning} Record a check with “Record eligibility…”."
-            if ws.eligibility_warning else ""
+            if ws.eligibility_warning
+            else ""
         )
         self.eligibility_banner.setVisible(bool(ws.eligibility_warning))
         status = html.escape(ENCOUNTER_STATUS_LABELS.get(ws.status, ws.status))
@@ -802,8 +857,9 @@ class CodingPanel(QWidget):
                 raise ValidationError("Units must be at least 1.")
             pointer_text = self.line_pointers_edit.text().strip()
             count = len(self.coding.diagnoses)
-            pointers = (parse_pointers(pointer_text, count) if pointer_text
-                        else tuple(range(1, min(count, MAX_POINTERS) + 1)))
+            pointers = (
+                parse_pointers(pointer_text, count) if pointer_text else tuple(range(1, min(count, MAX_POINTERS) + 1))
+            )
             line = self.services.coding.service_line(code, self.workspace.date_of_service, units, modifiers, pointers)
         except ValueError:
             self.show_message(f"{self.line_units_edit.text()!r} is not a number of units.")
@@ -838,8 +894,9 @@ class CodingPanel(QWidget):
             return
         old = self.coding.lines[row]
         try:
-            priced = self.services.coding.service_line(code, self.workspace.date_of_service, old.units,
-                                                       old.modifiers, old.pointers)
+            priced = self.services.coding.service_line(
+                code, self.workspace.date_of_service, old.units, old.modifiers, old.pointers
+            )
         except ClaimDeskError as exc:
             self.show_message(str(exc))
             return
@@ -963,7 +1020,9 @@ class CodingPanel(QWidget):
         count = len(self.coding.diagnoses)
         try:
             line = self.services.coding.service_line(
-                s.code, self.workspace.date_of_service, max(1, s.units),
+                s.code,
+                self.workspace.date_of_service,
+                max(1, s.units),
                 pointers=tuple(range(1, min(count, MAX_POINTERS) + 1)),
             )
         except ClaimDeskError as exc:
@@ -984,8 +1043,10 @@ class CodingPanel(QWidget):
         """Every suggested diagnosis in the suggested (first-listed) order, then the procedures."""
         if not self.editable:
             return
-        payloads = [self.suggestions_view.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole)
-                    for i in range(self.suggestions_view.topLevelItemCount())]
+        payloads = [
+            self.suggestions_view.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole)
+            for i in range(self.suggestions_view.topLevelItemCount())
+        ]
         for payload in sorted(payloads, key=lambda p: p[0] != "diagnosis"):
             self._add_suggestion(payload)
 
@@ -1013,11 +1074,13 @@ class CodingPanel(QWidget):
         try:
             if existing is not None:
                 old = self.coding.lines[existing]
-                line = self.services.coding.service_line(code, self.workspace.date_of_service, old.units,
-                                                         old.modifiers, old.pointers)
+                line = self.services.coding.service_line(
+                    code, self.workspace.date_of_service, old.units, old.modifiers, old.pointers
+                )
             else:
                 line = self.services.coding.service_line(
-                    code, self.workspace.date_of_service, pointers=tuple(range(1, min(count, MAX_POINTERS) + 1)))
+                    code, self.workspace.date_of_service, pointers=tuple(range(1, min(count, MAX_POINTERS) + 1))
+                )
         except ClaimDeskError as exc:
             self.show_message(str(exc))
             return
@@ -1028,8 +1091,9 @@ class CodingPanel(QWidget):
 
     # ------------------------------------------------------------------ writing
 
-    def _write(self, title: str, work: Callable[[int], EncounterWorkspace],
-               then: Callable[[], None] | None = None) -> None:
+    def _write(
+        self, title: str, work: Callable[[int], EncounterWorkspace], then: Callable[[], None] | None = None
+    ) -> None:
         if self.workspace is None or self._write_job is not None:
             return
         encounter_id = self.workspace.encounter_id
@@ -1100,8 +1164,14 @@ class CodingPanel(QWidget):
         dialog = EligibilityDialog(self.workspace.coverages, self.workspace.date_of_service, self)
         if dialog.exec() != EligibilityDialog.DialogCode.Accepted:
             return
-        args = dict(coverage_id=dialog.coverage_id(), result=dialog.result(), checked_on=dialog.checked_on(),
-                    copay=dialog.copay(), deductible_remaining=dialog.deductible_remaining(), notes=dialog.notes())
+        args = dict(
+            coverage_id=dialog.coverage_id(),
+            result=dialog.result(),
+            checked_on=dialog.checked_on(),
+            copay=dialog.copay(),
+            deductible_remaining=dialog.deductible_remaining(),
+            notes=dialog.notes(),
+        )
         service = self.services.coding
         if self.dirty:
             # The recorded check re-reads the encounter: keep unsaved coding in this panel.
@@ -1212,7 +1282,8 @@ class CodingPanel(QWidget):
             QMessageBox.warning(self, title, text)
         else:
             QMessageBox.warning(
-                self, title,
+                self,
+                title,
                 "Something went wrong and that action did not finish.\n\n"
                 "The technical details were written to ClaimDesk's log file.",
             )
@@ -1223,9 +1294,14 @@ class CodingPanel(QWidget):
         # An empty field has nothing of its own to undo: let Ctrl+Z / Ctrl+Y reach the coding.
         if event.type() == QEvent.Type.ShortcutOverride and isinstance(watched, QLineEdit):
             key_event = event  # QKeyEvent
-            if isinstance(key_event, QKeyEvent) and not watched.text() and (
-                key_event.matches(QKeySequence.StandardKey.Undo) or key_event.matches(QKeySequence.StandardKey.Redo)
-                or key_event.keyCombination().toCombined() == QKeySequence("Ctrl+Y")[0].toCombined()
+            if (
+                isinstance(key_event, QKeyEvent)
+                and not watched.text()
+                and (
+                    key_event.matches(QKeySequence.StandardKey.Undo)
+                    or key_event.matches(QKeySequence.StandardKey.Redo)
+                    or key_event.keyCombination().toCombined() == QKeySequence("Ctrl+Y")[0].toCombined()
+                )
             ):
                 event.ignore()
                 return True
