@@ -210,3 +210,87 @@ def test_suggest_prints_codes_with_evidence_offsets_into_the_note(
         assert set(d) >= {"code", "description", "confidence", "evidence"}
         for e in d["evidence"]:
             assert note[e["start"] : e["end"]] == e["text"]
+
+
+def test_an_encounter_is_coded_held_and_made_ready_from_the_command_line(
+    practice_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert (
+        main(
+            [
+                "coding",
+                "code",
+                "E3",
+                "--dx",
+                "H66.92",
+                "R50.9",
+                "--line",
+                "99213:AB",
+                "--json",
+                "--db",
+                str(practice_db),
+            ]
+        )
+        == 0
+    )
+    saved = json.loads(capsys.readouterr().out)
+    assert saved["status"] == "in_coding" and saved["diagnoses"] == ["H66.92", "R50.9"]
+    assert saved["lines"][0]["pointers"] == "AB" and saved["lines"][0]["charge"] == "150.00"
+    assert (
+        main(
+            [
+                "coding",
+                "hold",
+                "E3",
+                "--reason",
+                "laterality missing",
+                "--query",
+                "Which ear?",
+                "--db",
+                str(practice_db),
+            ]
+        )
+        == 0
+    )
+    assert "status on_hold" in capsys.readouterr().out
+    assert main(["coding", "code", "E3", "--dx", "H66.9", "--db", str(practice_db)]) == 1
+    assert "header" in capsys.readouterr().err
+    assert (
+        main(
+            [
+                "coding",
+                "code",
+                "E3",
+                "--dx",
+                "H66.92",
+                "--line",
+                "99213:A",
+                "--ready",
+                "--json",
+                "--db",
+                str(practice_db),
+            ]
+        )
+        == 0
+    )
+    assert json.loads(capsys.readouterr().out)["status"] == "ready_to_bill"
+    assert (
+        main(
+            [
+                "coding",
+                "eligibility",
+                "E3",
+                "--result",
+                "active",
+                "--on",
+                "2026-03-01",
+                "--json",
+                "--db",
+                str(practice_db),
+            ]
+        )
+        == 0
+    )
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["coverages"][0]["eligibility"].startswith("active on 03/01/2026")
+    assert main(["coding", "show", "NOPE", "--db", str(practice_db)]) == 1

@@ -98,6 +98,18 @@ class EncounterService:
                 break
         return rows
 
+    def resolve(self, reference: str) -> int:
+        """An encounter named by its id or its source-system id (e.g. 'EHR-000123')."""
+        from app.errors import NotFoundError
+
+        with self.db.session() as s:
+            found = s.scalar(select(E.id).where(E.source_id == reference))
+            if found is None and reference.isdigit():
+                found = s.scalar(select(E.id).where(E.id == int(reference)))
+        if found is None:
+            raise NotFoundError(f"No encounter {reference!r} (give its id or its source id).")
+        return found
+
     def status_counts(self) -> dict[str, int]:
         with self.db.session() as s:
             rows = s.execute(select(E.status, func.count()).group_by(E.status)).all()
