@@ -92,11 +92,17 @@ def test_applying_the_same_value_records_nothing() -> None:
 @st.composite
 def codings_and_edits(draw: st.DrawFn) -> tuple[Coding, list[tuple[str, int, int]]]:
     n = draw(st.integers(min_value=1, max_value=len(CODES)))
-    lines = draw(st.lists(
-        st.lists(st.integers(min_value=1, max_value=n), unique=True, max_size=4).map(tuple), max_size=4))
-    edits = draw(st.lists(
-        st.tuples(st.sampled_from(("move", "remove")), st.integers(0, len(CODES) - 1), st.integers(0, len(CODES) - 1)),
-        max_size=12))
+    lines = draw(
+        st.lists(st.lists(st.integers(min_value=1, max_value=n), unique=True, max_size=4).map(tuple), max_size=4)
+    )
+    edits = draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from(("move", "remove")), st.integers(0, len(CODES) - 1), st.integers(0, len(CODES) - 1)
+            ),
+            max_size=12,
+        )
+    )
     return coding_with(n, lines), edits
 
 

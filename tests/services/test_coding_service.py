@@ -55,8 +55,9 @@ def test_mark_coded_needs_pointers_and_valid_codes_and_changes_nothing_when_refu
     desk = loaded
     eid = encounter_id(desk, "E3")
     on = desk.coding.open(eid).date_of_service
-    coding = Coding().add_diagnosis(desk.coding.diagnosis("J06.9", on)).add_line(
-        desk.coding.service_line("99213", on))  # no pointer
+    coding = (
+        Coding().add_diagnosis(desk.coding.diagnosis("J06.9", on)).add_line(desk.coding.service_line("99213", on))
+    )  # no pointer
     audits = audit_count(desk)
 
     with pytest.raises(ValidationError) as refused:
@@ -68,7 +69,8 @@ def test_mark_coded_needs_pointers_and_valid_codes_and_changes_nothing_when_refu
     assert audit_count(desk) == audits
 
     bogus = Coding(coding.diagnoses, (CodedLine("99213", Decimal("150.00"), pointers=(1,)),)).add_diagnosis(
-        type(coding.diagnoses[0])("Q99.99"))
+        type(coding.diagnoses[0])("Q99.99")
+    )
     with pytest.raises(ValidationError) as invalid:
         desk.coding.mark_coded(eid, bogus)
     assert any("Q99.99" in p for p in invalid.value.problems)
@@ -113,8 +115,9 @@ def test_the_eligibility_warning_goes_once_a_check_is_recorded(loaded: Services)
     assert ws.eligibility_warning is not None and "not verified" in ws.eligibility_warning
     coverage = ws.coverages[0]
 
-    after = desk.coding.record_eligibility(eid, coverage.coverage_id, "active", checked_on=ws.date_of_service,
-                                           copay=Decimal("25.00"))
+    after = desk.coding.record_eligibility(
+        eid, coverage.coverage_id, "active", checked_on=ws.date_of_service, copay=Decimal("25.00")
+    )
 
     assert after.eligibility_warning is None
     assert after.coverages[0].eligibility.startswith("active on")

@@ -159,8 +159,10 @@ def test_a_routine_visit_is_coded_by_keyboard_and_leaves_the_new_list(qtbot: QtB
 
     _type_diagnosis(qtbot, panel, "I10")
     _type_diagnosis(qtbot, panel, "E11.9")
-    assert [panel.diagnoses_model.index(r, 0).data() + panel.diagnoses_model.index(r, 1).data()
-            for r in range(2)] == ["AI10", "BE11.9"]
+    assert [panel.diagnoses_model.index(r, 0).data() + panel.diagnoses_model.index(r, 1).data() for r in range(2)] == [
+        "AI10",
+        "BE11.9",
+    ]
 
     qtbot.keyClick(panel.picker.line_edit, Qt.Key.Key_Insert)
     assert panel.line_code_edit.hasFocus()
@@ -188,12 +190,14 @@ def test_a_routine_visit_is_coded_by_keyboard_and_leaves_the_new_list(qtbot: QtB
     qtbot.keyClick(panel.diagnoses_view, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
     assert _letters(panel) == ["BA"]
     qtbot.keyClick(panel.diagnoses_view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    qtbot.keyClick(panel.diagnoses_view, Qt.Key.Key_Z,
-                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(
+        panel.diagnoses_view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
     assert _letters(panel) == ["BA"]
 
-    qtbot.keyClick(panel.diagnoses_view, Qt.Key.Key_B,
-                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(
+        panel.diagnoses_view, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
     _wait_written(qtbot, panel, "ready_to_bill")
     assert not panel.dirty
     assert "Ready to bill" in panel.status_label.text()
@@ -224,8 +228,9 @@ def test_mark_coded_without_pointers_explains_what_is_missing(
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text, *a: shown.append(text))
 
-    qtbot.keyClick(panel.diagnoses_view, Qt.Key.Key_K,
-                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(
+        panel.diagnoses_view, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
     qtbot.waitUntil(lambda: bool(shown) and not panel.busy)
 
     assert "point it at the diagnosis it treats" in shown[0]
@@ -274,8 +279,9 @@ def test_hold_with_query_by_keyboard_then_release(qtbot: QtBot, cdesk: Services)
         qtbot.keyClick(dialog.query_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
 
     problems = _answer_modal(qtbot, fill)
-    qtbot.keyClick(panel.picker.line_edit, Qt.Key.Key_H,
-                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(
+        panel.picker.line_edit, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
     assert problems == []
     _wait_written(qtbot, panel, "on_hold")
 
@@ -337,8 +343,11 @@ def test_leaving_with_unsaved_changes_asks_first(
     second = worklist.model.row_at(1).encounter_id
     _type_diagnosis(qtbot, panel, "I10")
     asked: list[str] = []
-    buttons = {"cancel": QMessageBox.StandardButton.Cancel, "discard": QMessageBox.StandardButton.Discard,
-               "save": QMessageBox.StandardButton.Save}
+    buttons = {
+        "cancel": QMessageBox.StandardButton.Cancel,
+        "discard": QMessageBox.StandardButton.Discard,
+        "save": QMessageBox.StandardButton.Save,
+    }
     monkeypatch.setattr(QMessageBox, "question", lambda _p, _t, text, *a: asked.append(text) or buttons[answer])
 
     qtbot.keyClick(panel.picker.line_edit, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
@@ -412,8 +421,13 @@ def test_the_item_models_pass_the_model_tester(qtmodeltester) -> None:  # noqa: 
 
     lines = CodingLinesTableModel()
     qtmodeltester.check(lines)
-    lines.set_rows([CodedLine("99213", Decimal("120.00"), pointers=(1, 2), modifiers=("25",)),
-                    CodedLine("36415", Decimal("15.00"), pointers=(1,))], diagnosis_count=2)
+    lines.set_rows(
+        [
+            CodedLine("99213", Decimal("120.00"), pointers=(1, 2), modifiers=("25",)),
+            CodedLine("36415", Decimal("15.00"), pointers=(1,)),
+        ],
+        diagnosis_count=2,
+    )
     qtmodeltester.check(lines)
     assert lines.index(0, LineColumn.CHARGE).data() == "$120.00"
     assert lines.index(0, LineColumn.MODIFIERS).data() == "25"
