@@ -25,13 +25,14 @@ import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app.coding.lexicon import IMPLIED, Lexicon, SqliteCodeSetReader, Term
 from app.coding.procedures import suggest_procedures
-from app.coding.text import Clause, Section, Token, split_sentences, stem, tokenize
+from app.coding.text import FAMILY_WORDS, Clause, Section, Token, split_sentences, stem, tokenize
 from app.domain.codes import icd10cm_display, icd10cm_key
 from app.domain.suggestions import (
     DiagnosisSuggestion,
@@ -446,7 +447,7 @@ class CodingAssistant:
             m = _BMI.search(text)
             if not m:
                 continue
-            value = float(m.group(1))
+            value = Decimal(m.group(1))  # exact: Z68 boundaries are whole BMI units
             code = _bmi_code(value)
             if code is None or code not in self.lexicon.codes:
                 continue
@@ -578,29 +579,7 @@ def _reason(term: Term) -> str:
 
 
 def _is_family_trigger(token: Token) -> bool:
-    return token.lower in {
-        "mother",
-        "father",
-        "mom",
-        "dad",
-        "sister",
-        "brother",
-        "sibling",
-        "siblings",
-        "grandmother",
-        "grandfather",
-        "maternal",
-        "paternal",
-        "aunt",
-        "uncle",
-        "parent",
-        "parents",
-        "daughter",
-        "son",
-        "cousin",
-        "fh",
-        "fhx",
-    }
+    return token.lower in FAMILY_WORDS
 
 
 def _nearest(positions: list[int], anchor: int) -> int:
@@ -656,7 +635,7 @@ def _is_external_cause(code: str) -> bool:
     return code[:1] in ("V", "W", "X", "Y")
 
 
-def _bmi_code(value: float) -> str | None:
+def _bmi_code(value: Decimal) -> str | None:
     if value < 20:
         return "Z681"
     if value < 30:

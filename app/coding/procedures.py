@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from app.domain.suggestions import Evidence, ProcedureSuggestion
 
@@ -136,8 +137,16 @@ def _laceration_repair(note: str, age: int | None) -> list[ProcedureSuggestion]:
     )
     if not found or not re.search(r"\b(?:sutur|closure|repair)", note, _FLAGS):
         return []
-    length = float(found.match.group(1))
-    code = "12001" if length <= 2.5 else "12002" if length <= 7.5 else "12004" if length <= 12.5 else "12005"
+    length = Decimal(found.match.group(1))  # exact: 2.5 cm is a code boundary
+    code = (
+        "12001"
+        if length <= Decimal("2.5")
+        else "12002"
+        if length <= Decimal("7.5")
+        else "12004"
+        if length <= Decimal("12.5")
+        else "12005"
+    )
     return [ProcedureSuggestion(code, 1, f"simple repair, {length:g} cm", [found.evidence()])]
 
 

@@ -418,6 +418,8 @@ _FAMILY_PRE = (
     "son",
     "cousin",
 )
+# The one-word triggers (relatives, FH): the assistant also asks whether a token is one of these.
+FAMILY_WORDS = frozenset(p for p in _FAMILY_PRE if " " not in p)
 _TERMINATE = frozenset(
     "but however although though except aside yet reports endorses complains admits notes positive presents "
     "has had which who while because since".split()
