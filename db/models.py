@@ -390,7 +390,63 @@ class ScrubFindingRecord(BulkInsertMixin, Base):
     overridden_by: Mapped[str | None] = mapped_column(String(40))
     overridden_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     override_reason: Mapped[str | None] = mapped_column(Text)
+    # Where to fix it ('coding.line.2.modifiers', 'coverage.1.member_id', 'practice.zip', ...) and a stable
+    # key (edit, line, codes) so an override survives a re-scrub that finds the same thing again.
+    field: Mapped[str | None] = mapped_column(String(60))
+    fingerprint: Mapped[str] = mapped_column(String(120), default="")
+    scrub_run_id: Mapped[int | None] = mapped_column(ForeignKey("scrub_run.id"))
     __table_args__ = (CheckConstraint("severity IN ('error','warning')", name="severity"),)
+
+
+class ScrubRunRecord(Base):
+    """One run of the scrubber over a set of claims, kept for the clean-claim rate."""
+
+    __tablename__ = "scrub_run"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now, index=True)
+    by_user: Mapped[str] = mapped_column(String(40))
+    claims: Mapped[int]
+    clean: Mapped[int]
+    errors: Mapped[int]
+    warnings: Mapped[int]
+    editions: Mapped[str | None] = mapped_column(Text)  # which edit tables were in force, in words
+
+
+class PayerRuleRecord(Base):
+    """A rule the practice configures for one payer (or every payer when payer_id is NULL), checked by the
+    scrubber without code changes. `rule_json` holds the validated `app.domain.payer_rules.PayerRule`."""
+
+    __tablename__ = "payer_rule"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    payer_id: Mapped[int | None] = mapped_column(ForeignKey("payer.id"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    rule_json: Mapped[str] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_by: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+class LocalEditRecord(Base):
+    """The practice's own edit table: its add-on code list where CMS's file is absent, or the demo practice's
+    small PTP/MUE table. `source` always says whose it is ('DEMO DATA - not CMS', 'practice list'), and the
+    scrubber quotes it, so local rows are never presented as CMS edits."""
+
+    __tablename__ = "local_edit"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(5))
+    code1: Mapped[str] = mapped_column(String(5), index=True)
+    code2: Mapped[str | None] = mapped_column(String(5))
+    modifier_indicator: Mapped[str | None] = mapped_column(String(1))
+    max_units: Mapped[int | None]
+    mue_indicator: Mapped[int | None]
+    effective_from: Mapped[dt.date] = mapped_column(Date)
+    deleted_on: Mapped[dt.date | None] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(80))
+    note: Mapped[str | None] = mapped_column(Text)
+    __table_args__ = (
+        CheckConstraint("kind IN ('ptp','mue','addon')", name="kind"),
+        CheckConstraint("modifier_indicator IS NULL OR modifier_indicator IN ('0','1','9')", name="modifier_indicator"),
+    )
 
 
 # --------------------------------------------------------------------------- remittances

@@ -181,3 +181,13 @@ def document(**changes: Any) -> dict[str, Any]:
     doc = copy.deepcopy(practice_document())
     doc.update(changes)
     return doc
+
+
+def bill(services: Any, on: Any = None) -> Any:
+    """Build claims from the ready encounters and send them all (charges reach the ledger at submission)."""
+    import datetime as dt
+
+    result = services.claims.build_claims()
+    with services.db.transaction() as s:
+        services.claims.submit_in(s, list(result.claim_ids), batch_id=None, on=on or dt.date(2026, 3, 10))
+    return result

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +22,7 @@ from db.models import (
     ClaimStatusEventRecord,
     CoverageRecord,
     EncounterRecord,
+    LedgerEntryRecord,
     PayerRecord,
     ServiceLineRecord,
 )
@@ -32,6 +33,17 @@ from db.session import Database
 class BuildResult:
     claim_ids: tuple[int, ...]
     self_pay_encounter_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One claim leaving the office: in which batch, on which day."""
+
+    claim_id: int
+    batch_id: int | None
+    on: dt.date
+    at: dt.datetime
+    note: str | None = None
 
 
 class CoverageIndex:
@@ -112,27 +124,27 @@ class ClaimService:
         claim_ids: list[int] = []
         self_pay: list[int] = []
         numbers, lines, events = [], [], []
+        # A claim's charges reach the ledger when it is submitted (printed or exported): until then it can
+        # still be corrected by recoding the encounter. An encounter without coverage is the patient's now.
         with LedgerWriter(s, self.user) as ledger:
             for enc, claim in planned:
-                txn = ledger.new_txn()
                 claim_id = next(ids) if claim is not None else None
                 if claim_id is not None:
                     claim_ids.append(claim_id)
                     numbers.append({"id": claim_id, "claim_number": claim_number(claim_id)})
                     lines.extend(_claim_line(claim_id, n, sl) for n, sl in enumerate(enc.service_lines, 1))
                     events.append({"claim_id": claim_id, "status": "draft", "by_user": self.user, "at": stamp})
-                else:
-                    self_pay.append(enc.id)
+                    continue
+                self_pay.append(enc.id)
+                txn = ledger.new_txn()
                 for line in enc.service_lines:
                     ledger.add(
                         txn_id=txn,
                         line=(line.id, enc.patient_id),
                         kind="charge",
-                        party=party_for_sequence(1) if claim is not None else "patient",
+                        party="patient",
                         amount_cents=line.charge_cents,
                         on=enc.date_of_service,
-                        claim_id=claim_id,
-                        payer_id=claim["payer_id"] if claim is not None else None,
                     )
         update_by_id(s, ClaimRecord, numbers)
         insert_rows(s, ClaimLineRecord, lines)
@@ -141,12 +153,141 @@ class ClaimService:
         s.expire_all()  # bulk statements bypass loaded objects; reload them when next read
         return BuildResult(tuple(claim_ids), tuple(self_pay))
 
+    def submit_in(
+        self,
+        s: Session,
+        claim_ids: list[int],
+        *,
+        batch_id: int | None,
+        on: dt.date,
+        note: str | None = None,
+        when: dt.datetime | None = None,
+    ) -> int:
+        """Mark claims submitted (printed or sent) in one batch; see `submit_many_in`."""
+        stamp = when or _now()
+        return self.submit_many_in(s, [Submission(cid, batch_id, on, stamp, note) for cid in claim_ids])
+
+    def submit_many_in(self, s: Session, submissions: list[Submission]) -> int:
+        """Mark claims submitted and post each service line's charge to the payer the claim went to, once:
+        a replacement claim or a later payer's claim finds the charge already there. Returns the number of
+        charge entries written."""
+        by_claim = {sub.claim_id: sub for sub in submissions}
+        claim_ids = list(by_claim)
+        claims = [
+            c for ids in _chunks(claim_ids) for c in s.scalars(select(ClaimRecord).where(ClaimRecord.id.in_(ids)))
+        ]
+        encounters = {
+            e.id: e
+            for ids in _chunks(sorted({c.encounter_id for c in claims}))
+            for e in s.scalars(
+                select(EncounterRecord)
+                .where(EncounterRecord.id.in_(ids))
+                .options(selectinload(EncounterRecord.service_lines))
+            )
+        }
+        line_ids = [sl.id for e in encounters.values() for sl in e.service_lines]
+        charged: set[int] = set()
+        for ids in _chunks(line_ids):
+            charged.update(
+                s.scalars(
+                    select(LedgerEntryRecord.service_line_id)
+                    .where(
+                        LedgerEntryRecord.service_line_id.in_(ids),
+                        LedgerEntryRecord.kind == "charge",
+                    )
+                    .distinct()
+                )
+            )
+        written = 0
+        updates, events = [], []
+        with LedgerWriter(s, self.user) as ledger:
+            for claim in claims:
+                if claim.status not in UNSENT:
+                    raise ClaimDeskError(f"Claim {claim.claim_number} is already {claim.status}.")
+                sub = by_claim[claim.id]
+                enc = encounters[claim.encounter_id]
+                txn = ledger.new_txn()
+                for line in enc.service_lines:
+                    if line.id in charged:
+                        continue
+                    charged.add(line.id)
+                    written += 1
+                    ledger.add(
+                        txn_id=txn,
+                        line=(line.id, enc.patient_id),
+                        kind="charge",
+                        party=party_for_sequence(claim.payer_sequence),
+                        amount_cents=line.charge_cents,
+                        on=enc.date_of_service,
+                        claim_id=claim.id,
+                        payer_id=claim.payer_id,
+                        posted_at=sub.at,
+                    )
+                updates.append(
+                    {
+                        "id": claim.id,
+                        "status": "submitted",
+                        "batch_id": sub.batch_id,
+                        "first_billed_on": claim.first_billed_on or sub.on,
+                    }
+                )
+                events.append(
+                    {"claim_id": claim.id, "status": "submitted", "by_user": self.user, "at": sub.at, "note": sub.note}
+                )
+        update_by_id(s, ClaimRecord, updates)
+        insert_rows(s, ClaimStatusEventRecord, events)
+        s.expire_all()
+        return written
+
+    def open_claims_in(self, s: Session, encounter_id: int) -> list[ClaimRecord]:
+        """Claims of an encounter that have not left the office: recoding the encounter may still change them."""
+        return list(
+            s.scalars(
+                select(ClaimRecord).where(ClaimRecord.encounter_id == encounter_id, ClaimRecord.status.in_(UNSENT))
+            )
+        )
+
+    def has_sent_claims_in(self, s: Session, encounter_id: int) -> bool:
+        return (
+            s.scalar(
+                select(ClaimRecord.id)
+                .where(ClaimRecord.encounter_id == encounter_id, ClaimRecord.status.not_in(UNSENT))
+                .limit(1)
+            )
+            is not None
+        )
+
+    def detach_lines_in(self, s: Session, encounter_id: int) -> list[ClaimRecord]:
+        """Before an unsent claim's encounter is recoded: drop the claim lines copied from the old service
+        lines (nothing was posted against them) and return the claims to refill with `refill_lines_in`."""
+        claims = self.open_claims_in(s, encounter_id)
+        for claim in claims:
+            claim.lines.clear()
+        s.flush()
+        return claims
+
+    def refill_lines_in(self, s: Session, enc: EncounterRecord, claims: list[ClaimRecord], why: str) -> None:
+        """Copy the recoded service lines into the unsent claims and send them back to draft for a re-scrub."""
+        s.flush()
+        stamp = _now()
+        for claim in claims:
+            for n, sl in enumerate(enc.service_lines, 1):
+                claim.lines.append(
+                    ClaimLineRecord(**{k: v for k, v in _claim_line(claim.id, n, sl).items() if k != "claim_id"})
+                )
+            claim.total_charge_cents = sum(sl.charge_cents for sl in enc.service_lines)
+            claim.status = "draft"
+            claim.history.append(ClaimStatusEventRecord(status="draft", by_user=self.user, at=stamp, note=why))
+
     def claim_status(self, claim_id: int) -> str:
         with self.db.session() as s:
             claim = s.get(ClaimRecord, claim_id)
             if claim is None:
                 raise NotFoundError(f"No claim {claim_id}.")
             return claim.status
+
+
+UNSENT = ("draft", "needs_attention", "ready")
 
 
 def claim_number(claim_id: int) -> str:
@@ -175,6 +316,11 @@ def _claim_line(claim_id: int, n: int, sl: ServiceLineRecord) -> dict[str, Any]:
         "place_of_service": sl.place_of_service,
         "ndc": sl.ndc,
     }
+
+
+def _chunks(ids: list[int], size: int = 500) -> Iterator[list[int]]:
+    for i in range(0, len(ids), size):
+        yield ids[i : i + size]
 
 
 def _now() -> dt.datetime:

@@ -13,6 +13,7 @@ from app.domain.codes import icd10cm_display, icd10cm_key
 from app.domain.coding import HOLD_REASONS, CodedDiagnosis, CodedLine, Coding
 from app.domain.money import from_cents, to_cents
 from app.errors import ClaimDeskError, NotFoundError, ValidationError
+from app.services.claims import ClaimService
 from app.services.codesets import CodeSetService, system_of
 from db.models import (
     AuditLogRecord,
@@ -77,10 +78,13 @@ class EncounterWorkspace:
     coding: Coding
     code_set_warning: str | None
     eligibility_warning: str | None
+    # The claim number when the encounter is billed but its claim has not left the office: the coder may
+    # still fix the codes, and the claim follows (it goes back to draft for a re-scrub).
+    open_claim: str | None = None
 
     @property
     def editable(self) -> bool:
-        return self.status in EDITABLE
+        return self.status in EDITABLE or self.open_claim is not None
 
 
 def _age(born: dt.date, on: dt.date) -> int:
@@ -92,6 +96,7 @@ class CodingService:
         self.db = db
         self.codesets = codesets
         self.user = user
+        self.claims = ClaimService(db, user)
 
     # ------------------------------------------------------------------ reading
 
@@ -141,7 +146,14 @@ class CodingService:
                 coding=coding,
                 code_set_warning=self.codesets.coverage_warning("icd10cm", enc.date_of_service),
                 eligibility_warning=warning,
+                open_claim=self._open_claim(s, enc),
             )
+
+    def _open_claim(self, s: Session, enc: EncounterRecord) -> str | None:
+        if enc.status != "billed" or self.claims.has_sent_claims_in(s, enc.id):
+            return None
+        open_claims = self.claims.open_claims_in(s, enc.id)
+        return open_claims[0].claim_number if open_claims else None
 
     def _encounter(self, s: Session, encounter_id: int) -> EncounterRecord:
         enc = s.scalar(
@@ -355,7 +367,12 @@ class CodingService:
         with self.db.transaction() as s:
             enc = self._encounter(s, encounter_id)
             if enc.status not in EDITABLE:
-                raise ClaimDeskError("This encounter is already billed; a change now goes through a corrected claim.")
+                if self._open_claim(s, enc) is None:
+                    raise ClaimDeskError(
+                        "This encounter is already billed; a change now goes through a corrected claim."
+                    )
+                self._recode_unsent(s, enc, coding, hold is not None, action)
+                return
             if coding is not None:
                 problems = coding.problems(require_complete=complete)
                 if complete:
@@ -378,6 +395,20 @@ class CodingService:
                 enc.coded_by = self.user
                 enc.coded_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
             s.add(AuditLogRecord(username=self.user, action=action, entity="encounter", entity_id=str(enc.id)))
+
+    def _recode_unsent(self, s: Session, enc: EncounterRecord, coding: Coding | None, hold: bool, action: str) -> None:
+        """Fix the codes of a billed encounter whose claim has not been sent: the claim takes the new lines."""
+        if hold or coding is None:
+            raise ClaimDeskError(
+                "This encounter is already on a claim; fix the codes here (the claim follows) instead of holding it."
+            )
+        problems = coding.problems(require_complete=True) + self._code_problems(coding, enc.date_of_service)
+        if problems:
+            raise ValidationError("A billed encounter's coding must stay complete:", problems)
+        claims = self.claims.detach_lines_in(s, enc.id)
+        self._replace_codes(s, enc, coding)
+        self.claims.refill_lines_in(s, enc, claims, "coding changed before submission")
+        s.add(AuditLogRecord(username=self.user, action=action, entity="encounter", entity_id=str(enc.id)))
 
     def _code_problems(self, coding: Coding, on: dt.date) -> list[str]:
         problems = []

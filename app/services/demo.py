@@ -21,14 +21,13 @@ from app.domain import demo_scenarios as sc
 from app.domain.import_format import ImportFile, is_valid_npi
 from app.domain.money import round_money
 from app.domain.posting import AdjustmentIn, ClaimPostingIn, LinePostingIn, RemittanceIn
-from app.services.claims import ClaimService
+from app.services.claims import ClaimService, Submission
 from app.services.jobs import JobContext
 from app.services.posting import PostingService
-from db.bulk import insert_returning_ids, insert_rows, update_by_id
+from db.bulk import insert_returning_ids
 from db.models import (
     AuditLogRecord,
     ClaimRecord,
-    ClaimStatusEventRecord,
     CoverageRecord,
     EncounterRecord,
     FeeScheduleEntryRecord,
@@ -464,6 +463,9 @@ class DemoService:
         return DemoResult(summary.as_dict(), *result)
 
 
+FIVE_PM = dt.time(17)
+
+
 class _History:
     """Bills the older encounters and posts believable payer outcomes, dated in the past."""
 
@@ -529,26 +531,11 @@ class _History:
         batch_ids = dict(
             zip(keys, insert_returning_ids(s, SubmissionBatchRecord, [batches[k] for k in keys]), strict=True)
         )
-        update_by_id(
+        self.claims.submit_many_in(
             s,
-            ClaimRecord,
             [
-                {"id": c.id, "status": "submitted", "first_billed_on": billed, "batch_id": batch_ids[key]}
+                Submission(c.id, batch_ids[key], billed, dt.datetime.combine(billed, FIVE_PM), c.submission_method)
                 for c, billed, key in claim_batch
-            ],
-        )
-        insert_rows(
-            s,
-            ClaimStatusEventRecord,
-            [
-                {
-                    "claim_id": c.id,
-                    "status": "submitted",
-                    "by_user": DEMO_USER,
-                    "at": dt.datetime.combine(billed, dt.time(17)),
-                    "note": f"{c.submission_method} batch",
-                }
-                for c, billed, _ in claim_batch
             ],
         )
         # Postings below are plain data; dropping the loaded records keeps the session small.

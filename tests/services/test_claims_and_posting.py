@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.domain.posting import AdjustmentIn, ClaimPostingIn, LinePostingIn, RemittanceIn
-from app.errors import ValidationError
+from app.errors import ClaimDeskError, ValidationError
 from app.services.container import Services
 from db.models import (
     ClaimRecord,
@@ -19,6 +19,7 @@ from db.models import (
     PayerRecord,
     RemittanceRecord,
 )
+from tests.factories import bill
 
 D = Decimal
 
@@ -53,11 +54,18 @@ def test_ready_encounters_become_draft_claims_to_the_primary_payer(loaded: Servi
     assert claim.total_charge_cents == 17500
 
 
-def test_charges_post_to_the_ledger_when_billed_and_self_pay_goes_to_the_patient(loaded: Services) -> None:
+def test_charges_post_when_the_claim_is_sent_and_self_pay_goes_to_the_patient_at_billing(loaded: Services) -> None:
     result = loaded.claims.build_claims()
     assert len(result.self_pay_encounter_ids) == 1
+    unsent = loaded.ledger.patient_balance(_patient_of(loaded, "E1"))
+    assert unsent.total_cents == 0, "a draft claim can still be recoded, so nothing is owed yet"
+    with loaded.db.transaction() as s:
+        assert loaded.claims.submit_in(s, list(result.claim_ids), batch_id=None, on=dt.date(2026, 3, 10)) == 3
     medicare_patient = loaded.ledger.patient_balance(_patient_of(loaded, "E1"))
     assert medicare_patient.by_party["ins1"] == 17500 and medicare_patient.patient_cents == 0
+    with loaded.db.transaction() as s, pytest.raises(ClaimDeskError, match="already submitted"):
+        loaded.claims.submit_in(s, list(result.claim_ids), batch_id=None, on=dt.date(2026, 3, 11))
+    assert loaded.ledger.patient_balance(_patient_of(loaded, "E1")).by_party["ins1"] == 17500
     self_pay = loaded.ledger.patient_balance(_patient_of(loaded, "E4"))
     assert self_pay.patient_cents == 1850 and self_pay.insurance_cents == 0
     with loaded.db.session() as s:
@@ -67,7 +75,7 @@ def test_charges_post_to_the_ledger_when_billed_and_self_pay_goes_to_the_patient
 
 
 def test_a_paid_claim_moves_coinsurance_to_the_secondary_payer(loaded: Services) -> None:
-    loaded.claims.build_claims()
+    bill(loaded)
     claim = _claim(loaded, "E1")
     visit, draw = claim.lines
     remit = RemittanceIn(
@@ -108,7 +116,7 @@ def test_a_paid_claim_moves_coinsurance_to_the_secondary_payer(loaded: Services)
 
 
 def test_a_zero_pay_line_with_a_denial_reason_creates_a_denial(loaded: Services) -> None:
-    loaded.claims.build_claims()
+    bill(loaded)
     claim = _claim(loaded, "E2")
     (visit,) = claim.lines
     remit = RemittanceIn(
@@ -138,7 +146,7 @@ def test_a_zero_pay_line_with_a_denial_reason_creates_a_denial(loaded: Services)
 
 
 def test_a_check_that_does_not_match_its_claims_posts_nothing(loaded: Services) -> None:
-    loaded.claims.build_claims()
+    bill(loaded)
     claim = _claim(loaded, "E2")
     (visit,) = claim.lines
     remit = RemittanceIn(
@@ -161,7 +169,7 @@ def test_a_check_that_does_not_match_its_claims_posts_nothing(loaded: Services) 
 
 
 def test_a_line_that_does_not_balance_is_refused_and_nothing_is_written(loaded: Services) -> None:
-    loaded.claims.build_claims()
+    bill(loaded)
     claim = _claim(loaded, "E2")
     (visit,) = claim.lines
     before = _ledger_rows(loaded)

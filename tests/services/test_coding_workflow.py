@@ -13,6 +13,7 @@ from app.errors import ClaimDeskError, ValidationError
 from app.services.coding import HeaderCodeError
 from app.services.container import Services
 from db.models import AuditLogRecord, EncounterRecord, ServiceLineRecord
+from tests.factories import bill
 
 DOS = dt.date(2026, 3, 4)
 
@@ -103,8 +104,8 @@ def test_a_hold_carries_its_query_to_the_worklist_and_can_be_released(loaded: Se
     assert [d.code for d in ws.coding.diagnoses] == ["H66.92", "R50.9"], "coding done before the hold is kept"
 
 
-def test_billed_encounters_cannot_be_recoded(loaded: Services) -> None:
-    loaded.claims.build_claims()
+def test_encounters_whose_claim_was_sent_cannot_be_recoded(loaded: Services) -> None:
+    bill(loaded)
     with pytest.raises(ClaimDeskError, match="already billed"):
         loaded.coding.save(_id(loaded, "E1"), _coded(loaded))
 

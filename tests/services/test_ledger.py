@@ -17,7 +17,7 @@ from app.errors import ClaimDeskError
 from app.services.container import Services, open_services
 from app.services.ledger import LedgerWriter
 from db.models import EncounterRecord, LedgerEntryRecord, ServiceLineRecord
-from tests.factories import practice_document
+from tests.factories import bill, practice_document
 
 TODAY = dt.date(2026, 4, 1)
 
@@ -27,7 +27,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("tpl") / "template.sqlite3"
     desk = open_services(path, user="tester")
     desk.importer.import_data(ImportFile.model_validate(practice_document()))
-    desk.claims.build_claims()
+    bill(desk)
     with desk.db.engine.begin() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     desk.close()
@@ -121,7 +121,7 @@ def test_any_postings_and_reversals_keep_balances_equal_to_the_ledger(template: 
 
 
 def test_ledger_rows_are_never_updated_by_a_reversal(loaded: Services) -> None:
-    loaded.claims.build_claims()
+    bill(loaded)
     with loaded.db.session() as s:
         charge = s.scalars(select(LedgerEntryRecord).where(LedgerEntryRecord.kind == "charge")).first()
         before = (charge.amount_cents, charge.party, charge.kind)
