@@ -85,6 +85,18 @@ def suggestions() -> dict:
     return last_json(out)
 
 
+def claim_list(db: Path) -> dict:
+    """The Claims panel's service calls over every claim of the practice."""
+    _wall, out = run_child([sys.executable, str(HERE / "claim_list_queries.py"), str(db)])
+    return last_json(out)
+
+
+def scrubber(db: Path) -> dict:
+    """The claim scrubber over 10,000 claims against a synthetic full-size NCCI edition (2.5M PTP rows)."""
+    _wall, out = run_child([sys.executable, str(HERE / "scrub_bench.py"), str(db), str(OUT / "ncci-synthetic")])
+    return last_json(out)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--encounters", type=int, default=100_000)
@@ -107,6 +119,10 @@ def main() -> int:
     search = code_search()
     print("coding assistant ...", flush=True)
     assistant = suggestions()
+    print("claim scrubber ...", flush=True)
+    scrub = scrubber(db)
+    print("claims list ...", flush=True)
+    claims = claim_list(db)
 
     results = {
         "encounters": args.encounters,
@@ -115,6 +131,10 @@ def main() -> int:
         "selftest_cold_start": cold,
         "worklist_window": ui,
         "worklist_queries": queries,
+        "code_search": search,
+        "assistant": assistant,
+        "scrubber": scrub,
+        "claim_list": claims,
     }
     (OUT / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     rows = [
@@ -144,6 +164,15 @@ def main() -> int:
             "Coding assistant: notes per second (p50 / p95 per note)",
             f"{assistant['notes_per_second']} ({assistant['p50_ms']} / {assistant['p95_ms']} ms); "
             f"vocabulary load {assistant['load_seconds']} s, {assistant['vocabulary_mib']} MiB",
+        ),
+        (
+            f"Scrub {scrub['claims']:,} claims against {scrub['ptp_rows']:,} PTP edits (synthetic full-size edition)",
+            f"{scrub['claims_per_second']:,} claims/s ({scrub['seconds']} s), peak {scrub['peak_mib']} MiB; "
+            f"edition import {scrub['edition_import_seconds']} s",
+        ),
+        (
+            f"Claims list over {claims['claims']:,} claims: page of 200 p95 / worst sort; status counts",
+            f"{claims['page_p95_ms']} / {claims['page_max_ms']} ms; {claims['status_counts_max_ms']} ms",
         ),
     ]
     print(f"\n| {args.encounters:,} encounters | figure |\n|---|---|")

@@ -10,17 +10,23 @@ Exact numbers (RVUs, GPCIs, the conversion factor) are stored as TEXT and read a
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Dialect,
     ForeignKey,
     Index,
     Integer,
     MetaData,
+    PrimaryKeyConstraint,
     String,
     Table,
     Text,
+    TypeDecorator,
     UniqueConstraint,
 )
 
@@ -36,7 +42,8 @@ meta = Table(
 )
 
 # One row per loaded release of a code system. system is one of: icd10cm, icd10cm_index, hcpcs, cpt,
-# mpfs, pos, taxonomy, carc, rarc. effective_to is inclusive (FY2026: 2025-10-01 .. 2026-09-30).
+# mpfs, pos, taxonomy, carc, rarc, ncci_ptp, ncci_mue, ncci_aoc (name: the NCCI edition, 'v32.3').
+# effective_to is inclusive (FY2026: 2025-10-01 .. 2026-09-30).
 release = Table(
     "release",
     metadata,
@@ -257,3 +264,82 @@ adjustment_reason = Table(
     Column("code", String(6), primary_key=True),
     Column("description", Text, nullable=False),
 )
+
+# ---------------------------------------------------------------- NCCI edits (imported by the user; never shipped)
+
+
+class YmdDate(TypeDecorator[dt.date]):
+    """A date stored as the integer YYYYMMDD, as CMS writes NCCI dates.
+
+    Four bytes a value instead of ten: the practitioner PTP table holds millions of rows per edition.
+    """
+
+    impl = Integer
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> int | None:
+        if value is None or isinstance(value, int):
+            return value
+        return value.year * 10000 + value.month * 100 + value.day
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> dt.date | None:
+        if value is None:
+            return None
+        return dt.date(value // 10000, value // 100 % 100, value % 100)
+
+
+# The few dozen PTP rationales ('Mutually exclusive procedures', ...), stored once instead of on
+# every one of millions of rows.
+ncci_rationale = Table(
+    "ncci_rationale",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("text", Text, nullable=False, unique=True),
+)
+
+# Practitioner procedure-to-procedure edits. A pair can appear more than once with different dates
+# (deleted, later added again), hence effective_from in the key. Clustered by its key (WITHOUT
+# ROWID), so a lookup by (release, column 1, column 2) reads neighbouring rows and needs no index.
+ncci_ptp = Table(
+    "ncci_ptp",
+    metadata,
+    Column("release_id", ForeignKey("release.id"), nullable=False),
+    Column("column1", String(5), nullable=False),
+    Column("column2", String(5), nullable=False),
+    Column("effective_from", YmdDate, nullable=False),
+    Column("deleted_on", YmdDate),  # first date the edit no longer applies; None while active
+    Column("modifier_indicator", String(1), nullable=False),  # '0' not allowed, '1' allowed, '9' not applicable
+    Column("rationale_id", ForeignKey("ncci_rationale.id"), nullable=False),
+    PrimaryKeyConstraint("release_id", "column1", "column2", "effective_from"),
+    sqlite_with_rowid=False,
+)
+
+# Practitioner Services MUE table: most units of a code per line (indicator 1) or per date of service (2, 3).
+ncci_mue = Table(
+    "ncci_mue",
+    metadata,
+    Column("release_id", ForeignKey("release.id"), primary_key=True),
+    Column("code", String(5), primary_key=True),
+    Column("max_units", Integer, nullable=False),
+    Column("adjudication_indicator", Integer, nullable=False),  # 1 line, 2 date of service policy, 3 clinical
+    Column("rationale", Text, nullable=False),
+)
+
+# Add-on code edits: one row per (add-on code, acceptable primary code) with the edit's dates.
+# primary_code 'CCCCC' means the Medicare contractor decides the primaries (type 2).
+ncci_aoc = Table(
+    "ncci_aoc",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("release_id", ForeignKey("release.id"), nullable=False),
+    Column("addon_code", String(5), nullable=False),
+    Column("primary_code", String(5), nullable=False),
+    Column("edit_type", Integer, nullable=False),  # 1, 2 or 3
+    Column("effective_from", YmdDate, nullable=False),
+    Column("deleted_on", YmdDate),
+    Column("notes", Text),  # CMS's special instruction notes, when the file has them
+    Index("ix_ncci_aoc_addon", "release_id", "addon_code"),
+)
+
+# Tables added after SCHEMA_VERSION 1 shipped: created in older user copies when they are opened.
+NCCI_TABLES = (ncci_rationale, ncci_ptp, ncci_mue, ncci_aoc)

@@ -339,6 +339,9 @@ class ClaimRecord(BulkInsertMixin, Base):
             "'paid','partially_paid','denied','closed','void')",
             name="status",
         ),
+        # The Claims panel counts by status and method, and sorts by charge, over every claim.
+        Index("ix_claim_status_method", "status", "submission_method"),
+        Index("ix_claim_total_charge", "total_charge_cents"),
     )
 
 

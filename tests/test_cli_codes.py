@@ -294,3 +294,55 @@ def test_an_encounter_is_coded_held_and_made_ready_from_the_command_line(
     shown = json.loads(capsys.readouterr().out)
     assert shown["coverages"][0]["eligibility"].startswith("active on 03/01/2026")
     assert main(["coding", "show", "NOPE", "--db", str(practice_db)]) == 1
+
+
+def test_ncci_warns_in_plain_words_when_no_edition_is_loaded(
+    own_codesets: Path, practice_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["codes", "ncci", "--db", str(practice_db)]) == 0
+    out = capsys.readouterr().out
+    assert "No NCCI PTP edition is loaded: PTP edits (code pairs not billed together) cannot be checked." in out
+    assert "Import the CMS practitioner PTP files" in out and "claimdesk codes import-ncci-ptp FILE..." in out
+    assert "No NCCI MUE edition is loaded" in out and "No NCCI add-on code edits edition is loaded" in out
+
+
+def test_importing_an_ncci_edition_shows_it_loaded_and_twice_changes_nothing(
+    own_codesets: Path, tmp_path: Path, practice_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.codesets.test_ncci import write_mue, write_ptp_parts
+
+    parts = [str(p) for p in write_ptp_parts(tmp_path)]
+    edition = ["--edition", "v32.3", "--effective", "2026-10-01", "--db", str(practice_db)]
+    assert main(["codes", "import-ncci-ptp", *parts, *edition, "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert (result["rows_loaded"], result["already_loaded"]) == (8, False)
+    assert result["skipped_reasons"] == {"notice or header line": 9}
+    assert main(["codes", "import-ncci-ptp", *reversed(parts), *edition]) == 0
+    assert "NCCI PTP v32.3 is already loaded from these files; nothing changed." in capsys.readouterr().out
+    assert main(["codes", "import-ncci-mue", str(write_mue(tmp_path / "mue.csv")), *edition]) == 0
+    assert "NCCI MUE v32.3 (effective 10/01/2026) loaded: 4 rows" in capsys.readouterr().out
+
+    assert main(["codes", "ncci", "--db", str(practice_db)]) == 0
+    out = capsys.readouterr().out
+    assert "NCCI PTP v32.3 (CMS, effective 10/01/2026): 8 edits" in out
+    assert "NCCI MUE v32.3 (CMS, effective 10/01/2026): 4 codes" in out
+    assert "No NCCI add-on code edits edition is loaded" in out and "No NCCI PTP" not in out
+    assert main(["codes", "ncci", "--json", "--db", str(practice_db)]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["editions"]["ncci_ptp"]["rows"] == 8 and shown["editions"]["ncci_aoc"] is None
+    assert len(shown["warnings"]) == 1
+
+
+def test_a_bad_ncci_file_fails_with_its_file_and_line_and_exit_code_1(
+    own_codesets: Path, tmp_path: Path, practice_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.codesets.test_ncci import PART1, write_ptp
+
+    bad = write_ptp(tmp_path / "ccipra-v323r0-f1.txt", [*PART1, "99214\t99212\t\t20100101\t*\t7\tMisuse"])
+    args = ["codes", "import-ncci-ptp", str(bad), "--edition", "v32.3", "--effective", "2026-10-01"]
+    assert main([*args, "--db", str(practice_db)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("claimdesk: NCCI PTP v32.3 was not imported, nothing was written")
+    assert "ccipra-v323r0-f1.txt line 9: modifier indicator '7' is not 0, 1 or 9" in err
+    assert main(["codes", "ncci", "--json", "--db", str(practice_db)]) == 0
+    assert json.loads(capsys.readouterr().out)["editions"]["ncci_ptp"] is None

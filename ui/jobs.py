@@ -171,12 +171,14 @@ def run_job(
     dialog.setValue(0)
 
     def on_progress(done: int, total: int, message: str) -> None:
-        if job.dialog is None or job.ctx.cancelled:
+        progress = job.dialog
+        if progress is None or job.ctx.cancelled:
             return
-        job.dialog.setMaximum(max(total, 0))
-        job.dialog.setValue(min(done, total) if total > 0 else 0)
         if message:
-            job.dialog.setLabelText(message)
+            progress.setLabelText(message)
+        progress.setMaximum(max(total, 0))
+        # Last: a modal progress dialog processes events in setValue, where the job may finish and close it.
+        progress.setValue(min(done, total) if total > 0 else 0)
 
     def on_cancel() -> None:
         job.cancel()

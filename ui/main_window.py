@@ -32,6 +32,7 @@ from ui.bus import subscribe
 from ui.dialogs.shortcuts import ShortcutsDialog
 from ui.icons import icon
 from ui.jobs import Job, run_job, run_quiet, show_error
+from ui.panels.claims import CLAIMS_SHORTCUTS, ClaimsPanel
 from ui.panels.code_lookup import CodeLookupPanel
 from ui.panels.coding import CodingPanel
 from ui.panels.encounters import EncountersPanel
@@ -57,6 +58,7 @@ PANELS: list[PanelSpec] = [
     PanelSpec("encounters", "Encounters", "encounters", EncountersPanel),
     PanelSpec("coding", "Coding", "coding", CodingPanel),
     PanelSpec("codes", "Code lookup", "codes", CodeLookupPanel),
+    PanelSpec("claims", "Claims", "claims", ClaimsPanel),
 ]
 
 # Shortcuts that live inside panels, listed in Help > Keyboard shortcuts.
@@ -73,7 +75,8 @@ PANEL_SHORTCUTS: list[tuple[str, str]] = [
     ("Alt+Up / Alt+Down", "Coding: previous / next encounter in the worklist"),
     ("Insert", "Coding: add a service line by code"),
     ("Ctrl+Up / Ctrl+Down, Delete", "Coding: reorder or remove the current diagnosis"),
-    ("Esc", "Coding: back to the worklist"),
+    ("Esc", "Coding: back to the worklist (or to the claims, when a finding opened it)"),
+    *CLAIMS_SHORTCUTS,
 ]
 
 
@@ -85,6 +88,10 @@ class MainWindow(QMainWindow):
         self._summary_job: Job[PracticeSummary] | None = None
         self._detail_job: Job[EncounterDetail] | None = None
         self._detail_id: int | None = None
+        # A finding's "Go to field" opened the Coding panel: where Esc goes back to, and the field to focus
+        # once that encounter is on screen.
+        self._coding_from = "encounters"
+        self._pending_field: tuple[int, str] | None = None
         self.setWindowIcon(icon("claimdesk"))
         self.setObjectName("main_window")
 
@@ -198,10 +205,14 @@ class MainWindow(QMainWindow):
             current_changed = getattr(panel, "current_encounter_changed", None)
             if current_changed is not None:
                 current_changed.connect(self._follow_encounter)
+            field_requested = getattr(panel, "coding_field_requested", None)
+            if field_requested is not None:
+                field_requested.connect(self.open_coding_at)
         coding = self.panels.get("coding")
         if isinstance(coding, CodingPanel):
             coding.worklist = self.panels.get("encounters")
             coding.back_requested.connect(self._back_to_worklist)
+            coding.encounter_loaded.connect(self._focus_pending_field)
         widest = max(self.fontMetrics().horizontalAdvance(spec.title) for spec in PANELS)
         self.sidebar.setFixedWidth(max(widest + 64, 150))
         self.sidebar.blockSignals(False)
@@ -245,6 +256,33 @@ class MainWindow(QMainWindow):
 
     def open_coding(self, encounter_id: int) -> None:
         """Enter or double-click on the worklist: code that encounter."""
+        self._coding_from = "encounters"
+        self._pending_field = None
+        self._show_coding(encounter_id)
+
+    def open_coding_at(self, encounter_id: int, field: str) -> None:
+        """A scrub finding's "Go to field": the encounter in the Coding panel, the cursor on the line or
+        diagnosis the finding names ('coding.line.2.modifiers', 'coding.diagnosis.1'); Esc returns to Claims."""
+        coding = self.panels.get("coding")
+        if not isinstance(coding, CodingPanel):
+            return
+        self._coding_from = "claims"
+        if coding.encounter_id == encounter_id and not coding.busy:
+            self._pending_field = None
+            self.show_panel("coding")
+            if self.stack.currentWidget() is coding:
+                coding.focus_field(field)
+            return
+        self._pending_field = (encounter_id, field)
+        self._show_coding(encounter_id)
+
+    def _focus_pending_field(self, encounter_id: int) -> None:
+        pending, self._pending_field = self._pending_field, None
+        coding = self.panels.get("coding")
+        if pending is not None and pending[0] == encounter_id and isinstance(coding, CodingPanel):
+            coding.focus_field(pending[1])
+
+    def _show_coding(self, encounter_id: int) -> None:
         coding = self.panels.get("coding")
         if not isinstance(coding, CodingPanel):
             self.show_encounter(encounter_id)
@@ -254,6 +292,12 @@ class MainWindow(QMainWindow):
             coding.open_encounter(encounter_id)
 
     def _back_to_worklist(self, encounter_id: int) -> None:
+        claims = self.panels.get("claims")
+        if self._coding_from == "claims" and isinstance(claims, ClaimsPanel):
+            self._coding_from = "encounters"
+            self.show_panel("claims")
+            claims.focus_findings()
+            return
         worklist = self.panels.get("encounters")
         self.show_panel("encounters")
         if isinstance(worklist, EncountersPanel):

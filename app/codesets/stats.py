@@ -15,6 +15,9 @@ from db.codesets import (
     modifier,
     mpfs_locality,
     mpfs_rvu,
+    ncci_aoc,
+    ncci_mue,
+    ncci_ptp,
     place_of_service,
     release,
     taxonomy,
@@ -26,6 +29,9 @@ _PER_RELEASE = {
     "hcpcs": (hcpcs_code, "codes"),
     "cpt": (cpt_code, "codes"),
     "mpfs": (mpfs_rvu, "rvu_rows"),
+    "ncci_ptp": (ncci_ptp, "edits"),
+    "ncci_mue": (ncci_mue, "codes"),
+    "ncci_aoc": (ncci_aoc, "edits"),
 }
 
 

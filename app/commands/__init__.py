@@ -1,3 +1,3 @@
 """CLI subcommands; importing this package registers them with `app.cli`."""
 
-from app.commands import codes, coding, data, demo, practice, suggest  # noqa: F401
+from app.commands import claims, codes, coding, data, demo, demographics, practice, suggest  # noqa: F401

@@ -50,6 +50,20 @@ def _codes_args(p: argparse.ArgumentParser) -> None:
     ad.add_argument("--name", required=True, help="e.g. 'X12 CARC 2026-07'")
     ad.add_argument("--effective", type=dt.date.fromisoformat, required=True)
     ad.add_argument("--json", action="store_true")
+    for action, what, many in (
+        ("import-ncci-ptp", "CMS practitioner PTP edit files (f1..f4: .txt, .csv, .xlsx or the .zip)", True),
+        ("import-ncci-mue", "the CMS Practitioner Services MUE table (.csv, .xlsx or the .zip)", False),
+        ("import-ncci-aoc", "the CMS add-on code edit file (.txt, .csv, .xlsx or the .zip)", False),
+    ):
+        nc = sub.add_parser(action, help=f"load one NCCI edition: {what}")
+        add_db_option(nc)
+        nc.add_argument("files", type=Path, nargs="+" if many else 1, metavar="FILE", help=".txt, .csv, .xlsx or .zip")
+        nc.add_argument("--edition", required=True, help="CMS edition name, e.g. v32.3")
+        nc.add_argument("--effective", type=dt.date.fromisoformat, required=True, help="first day, e.g. 2026-10-01")
+        nc.add_argument("--json", action="store_true")
+    ed = sub.add_parser("ncci", help="which NCCI editions (PTP, MUE, add-on codes) are loaded")
+    add_db_option(ed)
+    ed.add_argument("--json", action="store_true")
     st = sub.add_parser("stats", help="counts per code set and release")
     add_db_option(st)
     st.add_argument("--json", action="store_true")
@@ -186,6 +200,83 @@ def _import(kind: str):  # noqa: ANN202
     return run
 
 
+def _import_ncci(kind: str):  # noqa: ANN202
+    def run(services, args: argparse.Namespace) -> int:  # noqa: ANN001
+        from app.services.jobs import JobContext
+
+        codesets = services.codesets
+        ctx = JobContext(_progress_on_terminal)
+        if kind == "ncci_ptp":
+            result = codesets.import_ncci_ptp(args.files, args.edition, args.effective, ctx=ctx)
+        elif kind == "ncci_mue":
+            result = codesets.import_ncci_mue(args.files[0], args.edition, args.effective, ctx=ctx)
+        else:
+            result = codesets.import_ncci_aoc(args.files[0], args.edition, args.effective, ctx=ctx)
+        if args.json:
+            print_json(result.as_json())
+            return 0
+        print(result.summary())
+        for name, count in result.rows_per_file.items():
+            print(f"  {name}: {count:,} rows read")
+        for note in result.notes:
+            print(f"  note: {note}")
+        unusual = [s for s in result.skipped if s.reason != "notice or header line"]
+        for line in unusual[:20]:
+            print(f"  skipped {line}")
+        if len(unusual) > 20:
+            print(f"  ... and {len(unusual) - 20} more skipped lines (see --json)")
+        return 0
+
+    return run
+
+
+def _progress_on_terminal(done: int, total: int, message: str) -> None:
+    if sys.stderr.isatty():
+        print(f"\r{100 * done // max(total, 1):3d}% {message}".ljust(78), end="", file=sys.stderr, flush=True)
+
+
+def _ncci(services, args: argparse.Namespace) -> int:  # noqa: ANN001
+    from app.domain.ncci import NCCI_KINDS, describe_edition, missing_edition_warning
+
+    editions = services.codesets.ncci_editions()
+    counts = {r["system"] + "/" + r["release"]: r for r in services.codesets.stats()["releases"]}
+    warnings = [
+        missing_edition_warning(kind, f"claimdesk codes import-{kind.replace('_', '-')}")
+        for kind in NCCI_KINDS
+        if editions[kind] is None
+    ]
+    if args.json:
+        print_json(
+            {
+                "editions": {
+                    kind: None
+                    if rel is None
+                    else {
+                        "edition": rel.name,
+                        "effective_from": rel.effective_from.isoformat(),
+                        "effective_to": rel.effective_to.isoformat() if rel.effective_to else None,
+                        "description": describe_edition(kind, rel),
+                        "rows": next(
+                            (v for k, v in counts[f"{kind}/{rel.name}"].items() if k in ("edits", "codes")), None
+                        ),
+                        "source": rel.source,
+                    }
+                    for kind, rel in editions.items()
+                },
+                "warnings": warnings,
+            }
+        )
+        return 0
+    for kind, rel in editions.items():
+        if rel is not None:
+            entry = counts[f"{kind}/{rel.name}"]
+            rows = ", ".join(f"{v:,} {k}" for k, v in entry.items() if k in ("edits", "codes"))
+            print(f"{describe_edition(kind, rel)}: {rows}")
+    for warning in warnings:
+        print(f"Warning: {warning}")
+    return 0
+
+
 def _stats(services, args: argparse.Namespace) -> int:  # noqa: ANN001
     stats = services.codesets.stats()
     if args.json:
@@ -222,5 +313,9 @@ _ACTIONS = {
     "import-hcpcs": _import("hcpcs"),
     "import-cpt": _import("cpt"),
     "import-adjustment-codes": _import("adjustment"),
+    "import-ncci-ptp": _import_ncci("ncci_ptp"),
+    "import-ncci-mue": _import_ncci("ncci_mue"),
+    "import-ncci-aoc": _import_ncci("ncci_aoc"),
+    "ncci": _ncci,
     "stats": _stats,
 }

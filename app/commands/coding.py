@@ -40,6 +40,12 @@ def _coding_args(p: argparse.ArgumentParser) -> None:
     add_db_option(release)
     release.add_argument("encounter")
     release.add_argument("--json", action="store_true")
+    details = sub.add_parser("details", help="the prior authorization number and referring provider on the claim")
+    add_db_option(details)
+    details.add_argument("encounter")
+    details.add_argument("--prior-auth", default=None, help="the payer's authorization number ('' clears it)")
+    details.add_argument("--referring", default=None, metavar="NPI", help="referring provider's NPI ('none' clears it)")
+    details.add_argument("--json", action="store_true")
     elig = sub.add_parser("eligibility", help="record an eligibility check for the encounter's coverage")
     add_db_option(elig)
     elig.add_argument("encounter")
@@ -68,6 +74,8 @@ def coding(args: argparse.Namespace) -> int:
             ws = services.coding.hold(encounter_id, args.reason, args.query, services.coding.open(encounter_id).coding)
         elif action == "release":
             ws = services.coding.release_hold(encounter_id)
+        elif action == "details":
+            ws = _details(services, encounter_id, args)
         else:
             current = services.coding.open(encounter_id)
             coverage = next((c for c in current.coverages if c.priority == args.priority), None)
@@ -92,6 +100,8 @@ def coding(args: argparse.Namespace) -> int:
         "patient": ws.patient_name,
         "date_of_service": ws.date_of_service.isoformat(),
         "hold_reason": ws.hold_reason,
+        "prior_authorization": ws.prior_authorization,
+        "referring": ws.referring_name,
         "query": ws.query_text,
         "diagnoses": [d.code for d in ws.coding.diagnoses],
         "lines": [
@@ -123,6 +133,23 @@ def coding(args: argparse.Namespace) -> int:
         for warning in summary["warnings"]:
             print(f"  ! {warning}")
     return 0
+
+
+def _details(services, encounter_id: int, args: argparse.Namespace):  # noqa: ANN001, ANN202
+    from app.errors import NotFoundError
+
+    ws = services.coding.open(encounter_id)
+    auth = ws.prior_authorization if args.prior_auth is None else args.prior_auth
+    referring = ws.referring_provider_id
+    if args.referring is not None:
+        if args.referring.lower() == "none":
+            referring = None
+        else:
+            match = [pid for pid, _name, npi in services.coding.referring_choices() if npi == args.referring]
+            if not match:
+                raise NotFoundError(f"No active provider has NPI {args.referring}.")
+            referring = match[0]
+    return services.coding.set_claim_details(encounter_id, auth, referring)
 
 
 def _code(services, encounter_id: int, args: argparse.Namespace):  # noqa: ANN001, ANN202

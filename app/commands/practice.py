@@ -1,4 +1,4 @@
-"""`claimdesk practice ...`: prices derived from the Medicare fee schedule, in one step each."""
+"""`claimdesk practice ...`: the billing provider (show, set) and prices derived from the Medicare fee schedule."""
 
 from __future__ import annotations
 
@@ -20,7 +20,10 @@ def _percent(text: str) -> Decimal:
 
 
 def _practice_args(p: argparse.ArgumentParser) -> None:
+    from app.commands.demographics import add_practice_actions
+
     sub = p.add_subparsers(dest="practice_command", metavar="ACTION", required=True)
+    add_practice_actions(sub)
     cm = sub.add_parser("derive-charge-master", help="set every charge-master price to a percentage of Medicare")
     add_db_option(cm)
     cm.add_argument("--percent", type=_percent, required=True, help="e.g. 180 for 180%% of Medicare")
@@ -35,10 +38,14 @@ def _practice_args(p: argparse.ArgumentParser) -> None:
     fs.add_argument("--json", action="store_true")
 
 
-@command("practice", "practice setup: prices derived from the Medicare fee schedule", _practice_args)
+@command("practice", "practice setup: the billing provider, and prices derived from Medicare", _practice_args)
 def practice(args: argparse.Namespace) -> int:
     from app.services.container import open_services
 
+    if args.practice_command in ("show", "set"):
+        from app.commands.demographics import run_practice_action
+
+        return run_practice_action(args)
     services = open_services(db_path(args))
     try:
         if args.practice_command == "derive-charge-master":

@@ -272,12 +272,110 @@ class ClaimService:
         stamp = _now()
         for claim in claims:
             for n, sl in enumerate(enc.service_lines, 1):
-                claim.lines.append(
-                    ClaimLineRecord(**{k: v for k, v in _claim_line(claim.id, n, sl).items() if k != "claim_id"})
-                )
+                claim.lines.append(_claim_line_record(n, sl))
             claim.total_charge_cents = sum(sl.charge_cents for sl in enc.service_lines)
             claim.status = "draft"
             claim.history.append(ClaimStatusEventRecord(status="draft", by_user=self.user, at=stamp, note=why))
+
+    def next_payer_claims(self, claim_ids: list[int]) -> list[int]:
+        """After a payer has adjudicated: a draft claim to the next payer for every encounter whose balance
+        that payer now owes (in one transaction). Returns the new claim ids."""
+        with self.db.transaction() as s:
+            return self.next_payer_claims_in(s, claim_ids)
+
+    def next_payer_claims_in(self, s: Session, claim_ids: list[int], when: dt.datetime | None = None) -> list[int]:
+        stamp = when or _now()
+        claims = [
+            c
+            for ids in _chunks(sorted(set(claim_ids)))
+            for c in s.scalars(select(ClaimRecord).where(ClaimRecord.id.in_(ids)))
+        ]
+        claims = [c for c in claims if c.payer_sequence < 3 and c.frequency_code != "8"]
+        if not claims:
+            return []
+        encounters = {
+            e.id: e
+            for ids in _chunks(sorted({c.encounter_id for c in claims}))
+            for e in s.scalars(
+                select(EncounterRecord)
+                .where(EncounterRecord.id.in_(ids))
+                .options(selectinload(EncounterRecord.service_lines))
+            )
+        }
+        coverage = CoverageIndex(s, (e.patient_id for e in encounters.values()))
+        existing = {
+            (enc_id, seq)
+            for ids in _chunks(sorted(encounters))
+            for enc_id, seq in s.execute(
+                select(ClaimRecord.encounter_id, ClaimRecord.payer_sequence).where(
+                    ClaimRecord.encounter_id.in_(ids), ClaimRecord.status != "void"
+                )
+            )
+        }
+        owed: dict[tuple[int, str], int] = defaultdict(int)
+        line_ids = [sl.id for e in encounters.values() for sl in e.service_lines]
+        line_encounter = {sl.id: e.id for e in encounters.values() for sl in e.service_lines}
+        for ids in _chunks(line_ids):
+            for line_id, party, amount in s.execute(
+                select(
+                    LedgerEntryRecord.service_line_id, LedgerEntryRecord.party, LedgerEntryRecord.amount_cents
+                ).where(LedgerEntryRecord.service_line_id.in_(ids))
+            ):
+                owed[(line_encounter[line_id], party)] += amount
+        payers = {p.id: p for p in s.scalars(select(PayerRecord))}
+        created: list[int] = []
+        for claim in claims:
+            enc = encounters[claim.encounter_id]
+            sequence = claim.payer_sequence + 1
+            if (enc.id, sequence) in existing or owed[(enc.id, party_for_sequence(sequence))] <= 0:
+                continue
+            in_force = coverage.on(enc.patient_id, enc.date_of_service)
+            if len(in_force) < sequence:
+                continue
+            cov = in_force[sequence - 1]
+            payer = payers[cov.payer_id]
+            record = ClaimRecord(
+                claim_number=f"TMP-{enc.id}-{sequence}",
+                encounter_id=enc.id,
+                coverage_id=cov.id,
+                payer_id=payer.id,
+                payer_sequence=sequence,
+                frequency_code="1",
+                status="draft",
+                submission_method=payer.submission_method,
+                created_at=stamp,
+                total_charge_cents=sum(sl.charge_cents for sl in enc.service_lines),
+            )
+            s.add(record)
+            s.flush()
+            record.claim_number = claim_number(record.id)
+            for n, sl in enumerate(enc.service_lines, 1):
+                record.lines.append(_claim_line_record(n, sl))
+            record.history.append(
+                ClaimStatusEventRecord(
+                    status="draft",
+                    by_user=self.user,
+                    at=stamp,
+                    note=f"balance after {claim.claim_number} to the next payer",
+                )
+            )
+            existing.add((enc.id, sequence))
+            created.append(record.id)
+        s.flush()
+        return created
+
+    def resolve(self, ref: str | int) -> int:
+        """A claim id from what a user types: the database id or our claim number ('CD00000012')."""
+        text = str(ref).strip().upper()
+        with self.db.session() as s:
+            if text.isdigit():
+                found = s.get(ClaimRecord, int(text))
+                if found is not None:
+                    return found.id
+            claim_id = s.scalar(select(ClaimRecord.id).where(ClaimRecord.claim_number == text))
+            if claim_id is None:
+                raise NotFoundError(f"No claim {ref!r} (give the claim number, e.g. CD00000012, or its id).")
+            return claim_id
 
     def claim_status(self, claim_id: int) -> str:
         with self.db.session() as s:
@@ -293,6 +391,10 @@ UNSENT = ("draft", "needs_attention", "ready")
 def claim_number(claim_id: int) -> str:
     """Our patient control number (837 CLM01, 835 CLP01): short, unique, and easy to read aloud."""
     return f"CD{claim_id:08d}"
+
+
+def _claim_line_record(n: int, sl: ServiceLineRecord) -> ClaimLineRecord:
+    return ClaimLineRecord(**{k: v for k, v in _claim_line(0, n, sl).items() if k != "claim_id"})
 
 
 def _claim_line(claim_id: int, n: int, sl: ServiceLineRecord) -> dict[str, Any]:

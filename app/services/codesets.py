@@ -12,13 +12,15 @@ import os
 import re
 import shutil
 import threading
+import time
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, select
+from sqlalchemy.exc import OperationalError
 
 from app.domain.codes import (
     CodeDetail,
@@ -30,17 +32,29 @@ from app.domain.codes import (
     icd10cm_fiscal_year,
     icd10cm_key,
 )
+from app.domain.ncci import (
+    AOC,
+    MUE,
+    NCCI_KINDS,
+    NCCI_LABELS,
+    PTP,
+    AddonRule,
+    MueLimit,
+    NcciImportResult,
+    PtpEdit,
+    describe_edition,
+)
 from app.errors import ClaimDeskError, ResourceError, ValidationError
 from app.paths import resource, user_dir
 from app.services.jobs import JobContext
-from db.codesets import SCHEMA_VERSION, cpt_code, hcpcs_code, icd10cm_code, meta, release
+from db.codesets import NCCI_TABLES, SCHEMA_VERSION, cpt_code, hcpcs_code, icd10cm_code, meta, metadata, release
 
 CODESETS_ENV_VAR = "CLAIMDESK_CODESETS"
 SHIPPED = "codesets.sqlite3"
 ICD_PATTERN = re.compile(r"^[A-TV-Z][0-9][0-9A-Z](\.?[0-9A-Z]{1,4})?$", re.IGNORECASE)
 HCPCS_PATTERN = re.compile(r"^[A-V][0-9]{4}$", re.IGNORECASE)
 CPT_PATTERN = re.compile(r"^[0-9]{4}[0-9FTU]$", re.IGNORECASE)
-SYSTEM_LABELS = {"icd10cm": "ICD-10-CM", "hcpcs": "HCPCS", "mpfs": "Medicare PFS", "cpt": "CPT"}
+SYSTEM_LABELS = {"icd10cm": "ICD-10-CM", "hcpcs": "HCPCS", "mpfs": "Medicare PFS", "cpt": "CPT", **NCCI_LABELS}
 
 
 def default_codeset_path() -> Path:
@@ -147,6 +161,11 @@ class CodeSetService:
                         f"{self.path} has code-set schema {version!r}; this ClaimDesk needs {SCHEMA_VERSION!r}. "
                         "Remove the file to start again from the shipped code sets."
                     )
+                # Copies made before NCCI imports existed lack their (empty) tables: add them in place.
+                try:
+                    metadata.create_all(self._engine, tables=list(NCCI_TABLES), checkfirst=True)
+                except OperationalError as exc:
+                    raise ResourceError(f"{self.path}: cannot add the NCCI edit tables ({exc.orig})") from exc
             return self._engine
 
     def _state(self) -> _ThreadState:
@@ -172,7 +191,8 @@ class CodeSetService:
     # ------------------------------------------------------------------ releases and the calendar
 
     def releases(self, system: str | None = None) -> list[Release]:
-        stmt = select(release).order_by(release.c.system, release.c.effective_from)
+        # id breaks ties: a corrected file for the same date (CMS's 'v32.3r1') loaded later wins.
+        stmt = select(release).order_by(release.c.system, release.c.effective_from, release.c.id)
         if system:
             stmt = stmt.where(release.c.system == system)
         return [
@@ -194,6 +214,8 @@ class CodeSetService:
         """Plain words when no loaded release covers a date, naming the release to import."""
         if system == "cpt" and not self.releases("cpt"):
             return None  # without a licensed file CPT is checked for format only; nothing is out of date
+        if system in NCCI_KINDS:
+            return self._ncci_coverage_warning(system, on)
         if self.release_for(system, on) is not None:
             return None
         if system == "icd10cm":
@@ -344,6 +366,25 @@ class CodeSetService:
         rel = self.release_for("mpfs")
         return mpfs.localities(self._conn(), rel.id) if rel else []
 
+    def modifiers(self) -> dict[str, bool]:
+        """Every modifier of the latest release that is still in force: code -> NCCI-associated."""
+        from app.codesets.reference import modifier_rows
+
+        rel = self.release_for("hcpcs")
+        if rel is None:
+            return {}
+        today = dt.date.today()
+        return {
+            r["code"]: bool(r["ncci_associated"])
+            for r in modifier_rows(self._conn(), rel.id)
+            if r["termination_date"] is None or r["termination_date"] > today
+        }
+
+    def place_of_service_codes(self) -> frozenset[str]:
+        from db.codesets import place_of_service
+
+        return frozenset(self._conn().execute(select(place_of_service.c.code)).scalars())
+
     # ------------------------------------------------------------------ imports
 
     def import_icd10cm(self, path: Path, name: str | None = None, ctx: JobContext | None = None) -> ReleaseDiff:
@@ -449,6 +490,10 @@ class CodeSetService:
             ),
         )
 
+    def adjustment_codes(self, kind: str) -> dict[str, str]:
+        """Every CARC ('carc') or RARC ('rarc') with its description."""
+        return self._adjustment_codes(kind)
+
     def _adjustment_codes(self, kind: str) -> dict[str, str]:
         from db.codesets import adjustment_reason as table
 
@@ -458,10 +503,14 @@ class CodeSetService:
     def _already_loaded(self, system: str, name: str, path: Path) -> ReleaseDiff | None:
         from app.codesets.reference import file_checksum
 
-        checksum = file_checksum(path)
+        found = self._loaded_release(system, name, file_checksum(path))
+        return ReleaseDiff(system, None, found.name, already_loaded=True) if found else None
+
+    def _loaded_release(self, system: str, name: str, checksum: str) -> Release | None:
+        """The release already loaded from files with this checksum; refuses the same name with other files."""
         for r in self.releases(system):
             if r.checksum == checksum:
-                return ReleaseDiff(system, None, r.name, already_loaded=True)
+                return r
             if r.name == name:
                 raise ValidationError(
                     f"{SYSTEM_LABELS.get(system, system)} {name} is already loaded from a different file; "
@@ -472,6 +521,113 @@ class CodeSetService:
     def _reset_connections(self) -> None:
         with self._lock:
             self._generation += 1
+
+    # ------------------------------------------------------------------ NCCI edits
+
+    def import_ncci_ptp(
+        self, paths: Sequence[Path], edition: str, effective_from: dt.date, ctx: JobContext | None = None
+    ) -> NcciImportResult:
+        """Load one edition of CMS's practitioner PTP edits (all its parts, .txt/.csv/.xlsx or zips of them)."""
+        return self._import_ncci(PTP, paths, edition, effective_from, ctx)
+
+    def import_ncci_mue(
+        self, path: Path, edition: str, effective_from: dt.date, ctx: JobContext | None = None
+    ) -> NcciImportResult:
+        """Load one edition of CMS's Practitioner Services MUE table."""
+        return self._import_ncci(MUE, [path], edition, effective_from, ctx)
+
+    def import_ncci_aoc(
+        self, path: Path, edition: str, effective_from: dt.date, ctx: JobContext | None = None
+    ) -> NcciImportResult:
+        """Load one edition of CMS's add-on code edits."""
+        return self._import_ncci(AOC, [path], edition, effective_from, ctx)
+
+    def _import_ncci(
+        self, kind: str, paths: Sequence[Path], edition: str, effective_from: dt.date, ctx: JobContext | None
+    ) -> NcciImportResult:
+        from app.codesets import ncci
+        from app.codesets.reference import file_checksum
+
+        given = [Path(p) for p in paths]
+        files = sorted(set(given), key=lambda p: (p.name, str(p)))
+        if not files:
+            raise ValidationError(f"{NCCI_LABELS[kind]}: give the file(s) to import")
+        if len(files) != len(given):
+            raise ValidationError(f"{NCCI_LABELS[kind]}: the same file is given twice")
+        missing = [str(p) for p in files if not p.is_file()]
+        if missing:
+            raise ValidationError(f"{NCCI_LABELS[kind]}: no such file", missing)
+        edition = edition.strip()
+        # Parts in name order (f1, f2, ...), so the same files in any order are the same edition.
+        checksum = file_checksum(*files)
+        found = self._loaded_release(kind, edition, checksum)
+        if found is not None:
+            return NcciImportResult(
+                kind, found.name, found.effective_from, tuple(p.name for p in files), 0, already_loaded=True
+            )
+        load = {PTP: ncci.load_ptp, MUE: ncci.load_mue, AOC: ncci.load_aoc}[kind]
+        started = time.perf_counter()
+        with self._engine_or_open().begin() as conn:
+            cache_size = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+            conn.exec_driver_sql("PRAGMA cache_size=-65536")  # 64 MB while millions of rows go in
+            try:
+                target: Any = files if kind == PTP else files[0]
+                result = load(conn, target, edition, effective_from, checksum=checksum, ctx=ctx)
+            finally:
+                conn.exec_driver_sql(f"PRAGMA cache_size={int(cache_size or -2000)}")
+        self._reset_connections()
+        return replace(result, seconds=time.perf_counter() - started)
+
+    def ncci_editions(self) -> dict[str, Release | None]:
+        """The latest loaded edition of each NCCI kind ('ncci_ptp', 'ncci_mue', 'ncci_aoc'), or None."""
+        state = self._state()
+        editions = state.extras.get("ncci_editions")
+        if editions is None:
+            editions = {kind: self.release_for(kind) for kind in NCCI_KINDS}
+            state.extras["ncci_editions"] = editions
+        return dict(editions)
+
+    def describe_edition(self, kind: str) -> str:
+        """'NCCI PTP v32.3 (CMS, effective 10/01/2026)', or 'No NCCI PTP edition is loaded'."""
+        return describe_edition(kind, self.ncci_editions().get(kind))
+
+    def ptp_pairs(self, codes: Iterable[str]) -> dict[tuple[str, str], list[PtpEdit]]:
+        """Every PTP edit of the latest edition whose column 1 and column 2 are both among `codes`.
+
+        Keyed (column 1, column 2); a pair deleted and added again has one edit per period. Index
+        seeks only, whatever the size of the table.
+        """
+        from app.codesets import ncci
+
+        edition = self.ncci_editions()[PTP]
+        return ncci.ptp_pairs(self._conn(), edition.id, ncci.normalize_codes(codes)) if edition else {}
+
+    def mue_limits(self, codes: Iterable[str]) -> dict[str, MueLimit]:
+        """The practitioner MUE of each of `codes` that has one, from the latest edition."""
+        from app.codesets import ncci
+
+        edition = self.ncci_editions()[MUE]
+        return ncci.mue_limits(self._conn(), edition.id, ncci.normalize_codes(codes)) if edition else {}
+
+    def addon_rules(self, codes: Iterable[str]) -> dict[str, list[AddonRule]]:
+        """For the add-on codes among `codes`: every acceptable primary code with its dates and edit type."""
+        from app.codesets import ncci
+
+        edition = self.ncci_editions()[AOC]
+        return ncci.addon_rules(self._conn(), edition.id, ncci.normalize_codes(codes)) if edition else {}
+
+    def _ncci_coverage_warning(self, kind: str, on: dt.date) -> str | None:
+        # Each edition lists every edit with its own dates, deleted ones included, so the latest one
+        # answers for earlier dates of service too; it says nothing about quarters after its own.
+        latest = self.ncci_editions().get(kind)
+        if latest is None:
+            return f"{describe_edition(kind, None)}; import the CMS files."
+        if latest.effective_to is not None and on > latest.effective_to:
+            return (
+                f"{describe_edition(kind, latest)} ends {latest.effective_to:%m/%d/%Y}; "
+                f"the edition for {on:%m/%d/%Y} is not loaded; import it."
+            )
+        return None
 
     # ------------------------------------------------------------------ statistics
 

@@ -18,6 +18,7 @@ from app.services.codesets import CodeSetService, system_of
 from db.models import (
     AuditLogRecord,
     ChargeMasterItemRecord,
+    ClaimStatusEventRecord,
     CoverageRecord,
     EligibilityCheckRecord,
     EncounterDiagnosisRecord,
@@ -81,10 +82,18 @@ class EncounterWorkspace:
     # The claim number when the encounter is billed but its claim has not left the office: the coder may
     # still fix the codes, and the claim follows (it goes back to draft for a re-scrub).
     open_claim: str | None = None
+    referring_provider_id: int | None = None
+    referring_name: str | None = None
 
     @property
     def editable(self) -> bool:
         return self.status in EDITABLE or self.open_claim is not None
+
+
+def _provider_name(p: ProviderRecord | None) -> str:
+    if p is None:
+        return ""
+    return f"{p.first_name} {p.last_name}" + (f", {p.credential}" if p.credential else "")
 
 
 def _age(born: dt.date, on: dt.date) -> int:
@@ -136,8 +145,7 @@ class CodingService:
                 date_of_birth=patient.date_of_birth,
                 sex=patient.sex,
                 age=_age(patient.date_of_birth, enc.date_of_service),
-                provider_name=f"{provider.first_name} {provider.last_name}"
-                + (f", {provider.credential}" if provider.credential else ""),
+                provider_name=_provider_name(provider),
                 rendering_provider_id=provider.id,
                 facility_name=facility.name,
                 prior_authorization=enc.prior_authorization,
@@ -147,7 +155,58 @@ class CodingService:
                 code_set_warning=self.codesets.coverage_warning("icd10cm", enc.date_of_service),
                 eligibility_warning=warning,
                 open_claim=self._open_claim(s, enc),
+                referring_provider_id=enc.referring_provider_id,
+                referring_name=_provider_name(s.get(ProviderRecord, enc.referring_provider_id))
+                if enc.referring_provider_id
+                else None,
             )
+
+    def referring_choices(self) -> list[tuple[int, str, str]]:
+        """(id, name, NPI) of every active provider who may refer, referring ones first."""
+        with self.db.session() as s:
+            rows = s.scalars(
+                select(ProviderRecord)
+                .where(ProviderRecord.active.is_(True))
+                .order_by(ProviderRecord.role.desc(), ProviderRecord.last_name, ProviderRecord.first_name)
+            ).all()
+            return [(p.id, _provider_name(p), p.npi) for p in rows]
+
+    def set_claim_details(
+        self, encounter_id: int, prior_authorization: str | None, referring_provider_id: int | None
+    ) -> EncounterWorkspace:
+        """The prior authorization number and the referring provider the claim carries (837 REF*G1 and
+        loop 2310A, CMS-1500 items 23 and 17). An unsent claim goes back to draft for a re-scrub."""
+        auth = (prior_authorization or "").strip().upper() or None
+        if auth is not None and (len(auth) > 50 or not all(c.isalnum() or c in " -/" for c in auth)):
+            raise ValidationError("The prior authorization number is up to 50 letters and digits.")
+        with self.db.transaction() as s:
+            enc = self._encounter(s, encounter_id)
+            open_claims: list = []
+            if enc.status not in EDITABLE:
+                if self._open_claim(s, enc) is None:
+                    raise ClaimDeskError(
+                        "This encounter's claim was sent; a change now goes through a corrected claim."
+                    )
+                open_claims = self.claims.open_claims_in(s, enc.id)
+            if referring_provider_id is not None:
+                provider = s.get(ProviderRecord, referring_provider_id)
+                if provider is None or not provider.active:
+                    raise ValidationError("Choose an active provider as the referring provider.")
+                if referring_provider_id == enc.rendering_provider_id:
+                    raise ValidationError("The referring provider is someone other than the rendering provider.")
+            enc.prior_authorization = auth
+            enc.referring_provider_id = referring_provider_id
+            stamp = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+            for claim in open_claims:
+                if claim.status != "draft":
+                    claim.status = "draft"
+                    claim.history.append(
+                        ClaimStatusEventRecord(
+                            status="draft", by_user=self.user, at=stamp, note="claim details changed"
+                        )
+                    )
+            s.add(AuditLogRecord(username=self.user, action="claim_details", entity="encounter", entity_id=str(enc.id)))
+        return self.open(encounter_id)
 
     def _open_claim(self, s: Session, enc: EncounterRecord) -> str | None:
         if enc.status != "billed" or self.claims.has_sent_claims_in(s, enc.id):

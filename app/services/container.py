@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.services.changes import ChangeBus
+from app.services.claim_list import ClaimListService
 from app.services.claims import ClaimService
 from app.services.code_validity import CodeValidityService
 from app.services.codesets import CodeSetService
@@ -14,9 +15,11 @@ from app.services.coding import CodingService
 from app.services.encounters import EncounterService
 from app.services.importer import ImportService
 from app.services.ledger import LedgerService
+from app.services.patients import PatientService
 from app.services.posting import PostingService
 from app.services.practice import PracticeService
 from app.services.pricing import PricingService
+from app.services.scrubber import ScrubService
 from db.migrate import refuse_foreign_database, upgrade_to_head
 from db.session import Database
 
@@ -32,13 +35,16 @@ class Services:
     importer: ImportService
     encounters: EncounterService
     claims: ClaimService
+    claim_list: ClaimListService
     posting: PostingService
     ledger: LedgerService
     practice: PracticeService
+    patients: PatientService
     codesets: CodeSetService
     code_validity: CodeValidityService
     pricing: PricingService
     coding: CodingService
+    scrubber: ScrubService
 
     def close(self) -> None:
         self.codesets.close()
@@ -62,7 +68,7 @@ def open_services(path: Path | str, user: str | None = None, codesets_path: Path
     db = Database(path)
     backup = upgrade_to_head(db.engine, path)
     who = user or current_user()
-    practice = PracticeService(db)
+    practice = PracticeService(db, who)
     codesets = CodeSetService(
         codesets_path, charge_master_name=practice.charge_master_name, practice_locality=practice.medicare_locality
     )
@@ -74,11 +80,14 @@ def open_services(path: Path | str, user: str | None = None, codesets_path: Path
         importer=ImportService(db),
         encounters=EncounterService(db),
         claims=ClaimService(db, who),
+        claim_list=ClaimListService(db),
         posting=PostingService(db, who),
         ledger=LedgerService(db, who),
         practice=practice,
+        patients=PatientService(db, who),
         codesets=codesets,
         code_validity=CodeValidityService(db, codesets),
         pricing=PricingService(db, codesets),
         coding=CodingService(db, codesets, who),
+        scrubber=ScrubService(db, codesets, who),
     )

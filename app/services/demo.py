@@ -31,6 +31,9 @@ from db.models import (
     CoverageRecord,
     EncounterRecord,
     FeeScheduleEntryRecord,
+    LocalEditRecord,
+    PayerRecord,
+    PayerRuleRecord,
     SubmissionBatchRecord,
     UserRecord,
 )
@@ -443,6 +446,7 @@ class DemoService:
         with self.db.transaction() as s:
             history = _History(s, self.claims, self.posting, random.Random(options.seed + 1), ctx)
             result = history.run()
+            _demo_edit_tables(s)
             for username, name, role in (
                 ("demo", "Demo Administrator", "admin"),
                 ("coder", "Casey Coder", "coder"),
@@ -464,6 +468,72 @@ class DemoService:
 
 
 FIVE_PM = dt.time(17)
+
+# The demo practice's own edit table, so the scrubber's NCCI-style edits have something to show before a
+# CMS edition is imported. It is synthetic and says so in every finding; it is never presented as CMS's.
+DEMO_EDIT_SOURCE = "DEMO DATA - synthetic edit table, not CMS"
+DEMO_PTP = (("20610", "96372", "1"), ("12002", "12001", "0"), ("17110", "11301", "1"), ("99214", "99213", "0"))
+DEMO_MUE = (("36415", 1, 2), ("96372", 4, 1), ("81002", 2, 2), ("20610", 2, 1))
+DEMO_ADDON = (("99417", "99205"), ("99417", "99215"), ("90472", "90471"))
+DEMO_RULES = (
+    (
+        "DMO03",
+        "E/M billed with a procedure needs modifier 25",
+        {
+            "kind": "require_modifier",
+            "codes": ["99202-99215"],
+            "modifier": "25",
+            "with_codes": ["10004-69990", "96372"],
+        },
+    ),
+    ("DMO04", "Two diagnosis pointers per line at most", {"kind": "max_pointers", "max": 2}),
+    (
+        "DMO06",
+        "HMO visits need the referring provider",
+        {"kind": "referring_provider", "codes": ["99202-99215"], "severity": "warning"},
+    ),
+)
+
+
+def _demo_edit_tables(s: Any) -> None:
+    from app.domain.payer_rules import PayerRule
+
+    start = dt.date(2020, 1, 1)
+    for code1, code2, indicator in DEMO_PTP:
+        s.add(
+            LocalEditRecord(
+                kind="ptp",
+                code1=code1,
+                code2=code2,
+                modifier_indicator=indicator,
+                effective_from=start,
+                source=DEMO_EDIT_SOURCE,
+            )
+        )
+    for code, units, mai in DEMO_MUE:
+        s.add(
+            LocalEditRecord(
+                kind="mue",
+                code1=code,
+                max_units=units,
+                mue_indicator=mai,
+                effective_from=start,
+                source=DEMO_EDIT_SOURCE,
+            )
+        )
+    for addon, primary in DEMO_ADDON:
+        s.add(LocalEditRecord(kind="addon", code1=addon, code2=primary, effective_from=start, source=DEMO_EDIT_SOURCE))
+    payers = dict(s.execute(select(PayerRecord.payer_id, PayerRecord.id)).all())
+    for payer, name, rule in DEMO_RULES:
+        if payer in payers:
+            s.add(
+                PayerRuleRecord(
+                    payer_id=payers[payer],
+                    name=name,
+                    rule_json=PayerRule.model_validate(rule).model_dump_json(),
+                    created_by=DEMO_USER,
+                )
+            )
 
 
 class _History:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Row, Select, and_, func, or_, select
+from sqlalchemy import Row, Select, func, select
 from sqlalchemy.orm import Session, aliased
 
 from app.domain.worklist import (
@@ -17,6 +17,8 @@ from app.domain.worklist import (
     pointer_letters,
 )
 from app.errors import NotFoundError
+from app.services.paging import page_in_groups
+from app.services.patient_search import patient_match
 from db.models import (
     EncounterDiagnosisRecord,
     EncounterRecord,
@@ -78,25 +80,10 @@ class EncounterService:
         payers = [None, *s.scalars(select(PayerRecord.id).order_by(PayerRecord.name, PayerRecord.id))]
         if descending:
             payers.reverse()
-        rows: list[WorklistRow] = []
-        for payer_id in payers:
-            same_payer = E.primary_payer_id.is_(None) if payer_id is None else E.primary_payer_id == payer_id
-            in_group = s.scalar(select(func.count()).select_from(E).where(*where, same_payer)) or 0
-            if offset >= in_group:
-                offset -= in_group
-                continue
-            stmt = (
-                _rows_query()
-                .where(*where, same_payer)
-                .order_by(E.id.desc() if descending else E.id.asc())
-                .offset(offset)
-                .limit(limit - len(rows))
-            )
-            rows.extend(_row(r) for r in s.execute(stmt))
-            offset = 0
-            if len(rows) >= limit:
-                break
-        return rows
+        groups = [E.primary_payer_id.is_(None) if p is None else E.primary_payer_id == p for p in payers]
+        count = select(func.count()).select_from(E).where(*where)
+        order = E.id.desc() if descending else E.id.asc()
+        return [_row(r) for r in page_in_groups(s, _rows_query().where(*where), count, groups, order, offset, limit)]
 
     def resolve(self, reference: str) -> int:
         """An encounter named by its id or its source-system id (e.g. 'EHR-000123')."""
@@ -243,7 +230,7 @@ class EncounterService:
             where.append(E.date_of_service <= flt.date_to)
         text = flt.search.strip()
         if text:
-            patient_ids = s.scalars(select(P.id).where(_patient_match(text))).all()
+            patient_ids = s.scalars(select(P.id).where(patient_match(text))).all()
             if not patient_ids:
                 return None
             where.append(E.patient_id.in_(patient_ids))
@@ -286,28 +273,3 @@ def _row(r: Row) -> WorklistRow:
         hold_reason=r[11],
         query_text=r[12],
     )
-
-
-def _patient_match(text: str):  # noqa: ANN202 - SQL expression
-    """'smi' matches names or accounts starting so; 'smith, jo' means last name then first name."""
-    if "," in text:
-        last, first = (t.strip() for t in text.split(",", 1))
-        return and_(
-            P.last_name.ilike(f"{_esc(last)}%", escape="\\"), P.first_name.ilike(f"{_esc(first)}%", escape="\\")
-        )
-    terms = text.split()
-    conds = []
-    for term in terms:
-        like = f"{_esc(term)}%"
-        conds.append(
-            or_(
-                P.last_name.ilike(like, escape="\\"),
-                P.first_name.ilike(like, escape="\\"),
-                P.account_number.ilike(like, escape="\\"),
-            )
-        )
-    return and_(*conds)
-
-
-def _esc(term: str) -> str:
-    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

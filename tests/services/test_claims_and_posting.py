@@ -74,6 +74,65 @@ def test_charges_post_when_the_claim_is_sent_and_self_pay_goes_to_the_patient_at
         ) == {"billed"}
 
 
+def _pay_primary_with_coinsurance_to_secondary(loaded: Services) -> ClaimRecord:
+    claim = _claim(loaded, "E1")
+    visit, draw = claim.lines
+    loaded.posting.post_remittance(
+        RemittanceIn(
+            payer_id=claim.payer_id,
+            check_number="EFT1001",
+            check_date=dt.date(2026, 3, 20),
+            total=D("88.00"),
+            claims=(
+                ClaimPostingIn(
+                    claim.id,
+                    "1",
+                    (
+                        LinePostingIn(
+                            visit.id,
+                            paid=D("72.00"),
+                            allowed=D("90.00"),
+                            then="next_payer",
+                            adjustments=(AdjustmentIn("CO", "45", D("60.00")), AdjustmentIn("PR", "2", D("18.00"))),
+                        ),
+                        LinePostingIn(
+                            draw.id,
+                            paid=D("16.00"),
+                            allowed=D("20.00"),
+                            then="next_payer",
+                            adjustments=(AdjustmentIn("CO", "45", D("5.00")), AdjustmentIn("PR", "2", D("4.00"))),
+                        ),
+                    ),
+                    payer_claim_number="MCR123",
+                ),
+            ),
+        )
+    )
+    return claim
+
+
+def test_the_balance_a_secondary_owes_becomes_a_draft_claim_to_it_once(loaded: Services) -> None:
+    bill(loaded)
+    primary = _pay_primary_with_coinsurance_to_secondary(loaded)
+    (secondary_id,) = loaded.claims.next_payer_claims([primary.id])
+    with loaded.db.session() as s:
+        secondary = s.get(ClaimRecord, secondary_id)
+        assert (secondary.payer_sequence, secondary.payer_id, secondary.status) == (2, _payer(loaded, "TST02"), "draft")
+        assert [ln.code for ln in secondary.lines] == ["99213", "36415"] and secondary.total_charge_cents == 17500
+    assert loaded.claims.next_payer_claims([primary.id]) == [], "one claim per payer"
+    with loaded.db.transaction() as s:
+        assert loaded.claims.submit_in(s, [secondary_id], batch_id=None, on=dt.date(2026, 3, 25)) == 0, (
+            "the charges were posted when the primary was sent"
+        )
+    assert loaded.ledger.patient_balance(_patient_of(loaded, "E1")).by_party["ins2"] == 2200
+    assert loaded.ledger.reconcile().ok
+
+
+def test_no_next_payer_claim_when_nothing_is_owed_by_one(loaded: Services) -> None:
+    bill(loaded)
+    assert loaded.claims.next_payer_claims([_claim(loaded, "E2").id]) == [], "E2's patient has one coverage"
+
+
 def test_a_paid_claim_moves_coinsurance_to_the_secondary_payer(loaded: Services) -> None:
     bill(loaded)
     claim = _claim(loaded, "E1")

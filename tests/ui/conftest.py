@@ -5,12 +5,14 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QSettings
 
 from app.domain.import_format import ImportFile
 from app.services.container import Services, open_services
+from tests.factories import practice_document
 from tests.ui.worklist_data import worklist_document
 from ui.jobs import wait_for_jobs
 
@@ -24,15 +26,25 @@ def _settings_sandbox(qapp, tmp_path_factory: pytest.TempPathFactory) -> None:  
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path_factory.mktemp("settings")))
 
 
-@pytest.fixture(scope="session")
-def _worklist_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("template") / "worklist.sqlite3"
+def _template(tmp_path_factory: pytest.TempPathFactory, name: str, document: dict[str, Any]) -> Path:
+    """A database imported once per session from `document`; tests work on copies of it."""
+    path = tmp_path_factory.mktemp("template") / f"{name}.sqlite3"
     desk = open_services(path, user="tester")
     try:
-        desk.importer.import_data(ImportFile.model_validate(worklist_document()))
+        desk.importer.import_data(ImportFile.model_validate(document))
     finally:
         desk.close()
     return path
+
+
+@pytest.fixture(scope="session")
+def _worklist_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _template(tmp_path_factory, "worklist", worklist_document())
+
+
+@pytest.fixture(scope="session")
+def _practice_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _template(tmp_path_factory, "practice", practice_document())
 
 
 @pytest.fixture(scope="session")
@@ -56,6 +68,12 @@ def _open_copy(template: Path, target: Path) -> Iterator[Services]:
 def desk(_worklist_template: Path, tmp_path: Path) -> Iterator[Services]:
     """Services over a copy of the 40-encounter practice in `worklist_data`."""
     yield from _open_copy(_worklist_template, tmp_path / "worklist.sqlite3")
+
+
+@pytest.fixture
+def practice_desk(_practice_template: Path, tmp_path: Path) -> Iterator[Services]:
+    """Services over a copy of the small billing practice in `tests.factories` (E1, E2 and E4 ready to bill)."""
+    yield from _open_copy(_practice_template, tmp_path / "practice.sqlite3")
 
 
 @pytest.fixture

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt
+from collections.abc import Callable
+
+from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app.domain.worklist import WorklistColumn
@@ -16,6 +19,7 @@ from ui.panels.encounters import EncountersPanel
 def open_window(qtbot: QtBot, desk: Services) -> tuple[MainWindow, EncountersPanel]:
     window = create_main_window(desk)
     qtbot.addWidget(window)
+    window.show_panel("encounters")  # not the panel an earlier test's window was closed on
     window.resize(1200, 760)
     window.show()
     qtbot.waitExposed(window)
@@ -50,3 +54,29 @@ def click_header(qtbot: QtBot, panel: EncountersPanel, column: WorklistColumn) -
     section = COLUMNS.index(column)
     x = header.sectionViewportPosition(section) + header.sectionSize(section) // 2
     qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2))
+
+
+def answer_modal(qtbot: QtBot, act: Callable[[QApplication], None]) -> list[str]:
+    """Act on the next modal dialog once it is up (exec() blocks the test until it closes).
+    A dialog the keys did not close is rejected, and the returned list says so."""
+    problems: list[str] = []
+
+    def poll(tries: int = 0) -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            if tries > 200:
+                problems.append("no dialog appeared")
+                return
+            QTimer.singleShot(20, lambda: poll(tries + 1))
+            return
+        if QApplication.activeWindow() is not dialog:
+            dialog.activateWindow()
+        try:
+            act(dialog)
+        finally:
+            if dialog.isVisible():
+                problems.append("the dialog stayed open")
+                dialog.reject()
+
+    QTimer.singleShot(0, poll)
+    return problems

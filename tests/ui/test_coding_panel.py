@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -17,7 +17,7 @@ from app.domain.coding import CodedDiagnosis, CodedLine
 from app.domain.import_format import ImportFile
 from app.domain.worklist import WorklistColumn
 from app.services.container import Services, open_services
-from tests.ui.helpers import open_window, wait_settled
+from tests.ui.helpers import answer_modal, open_window, wait_settled
 from tests.ui.worklist_data import worklist_document
 from ui.dialogs.hold_query import HoldQueryDialog
 from ui.jobs import wait_for_jobs
@@ -120,32 +120,6 @@ def _type_in_cell(qtbot: QtBot, panel: CodingPanel, text: str) -> None:
 
 def _wait_written(qtbot: QtBot, panel: CodingPanel, status: str) -> None:
     qtbot.waitUntil(lambda: panel.workspace is not None and panel.workspace.status == status and not panel.busy)
-
-
-def _answer_modal(qtbot: QtBot, act: Callable[[QApplication], None]) -> list[str]:
-    """Act on the next modal dialog once it is up (exec() blocks the test until it closes).
-    A dialog the keys did not close is rejected, and the returned list says so."""
-    problems: list[str] = []
-
-    def poll(tries: int = 0) -> None:
-        dialog = QApplication.activeModalWidget()
-        if dialog is None:
-            if tries > 200:
-                problems.append("no dialog appeared")
-                return
-            QTimer.singleShot(20, lambda: poll(tries + 1))
-            return
-        if QApplication.activeWindow() is not dialog:
-            dialog.activateWindow()
-        try:
-            act(dialog)
-        finally:
-            if dialog.isVisible():
-                problems.append("the dialog stayed open")
-                dialog.reject()
-
-    QTimer.singleShot(0, poll)
-    return problems
 
 
 def test_a_routine_visit_is_coded_by_keyboard_and_leaves_the_new_list(qtbot: QtBot, cdesk: Services) -> None:
@@ -278,7 +252,7 @@ def test_hold_with_query_by_keyboard_then_release(qtbot: QtBot, cdesk: Services)
         qtbot.keyClicks(dialog.query_edit, "Which side was examined?")
         qtbot.keyClick(dialog.query_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
 
-    problems = _answer_modal(qtbot, fill)
+    problems = answer_modal(qtbot, fill)
     qtbot.keyClick(
         panel.picker.line_edit, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
     )
@@ -405,7 +379,7 @@ def test_an_eligibility_check_clears_the_warning(qtbot: QtBot, cdesk: Services) 
         qtbot.keyClicks(dialog.copay_edit, "25")
         dialog.accept()
 
-    problems = _answer_modal(qtbot, fill)
+    problems = answer_modal(qtbot, fill)
     panel.eligibility_action.trigger()
     assert problems == []
     qtbot.waitUntil(lambda: not panel.busy and not panel.eligibility_banner.isVisible())

@@ -43,6 +43,7 @@ from app.errors import ClaimDeskError, ValidationError
 from app.services.changes import Changes
 from app.services.coding import EncounterWorkspace, HeaderCodeError
 from app.services.container import Services
+from ui.dialogs.claim_details import ClaimDetailsDialog
 from ui.dialogs.eligibility import EligibilityDialog
 from ui.dialogs.hold_query import HoldQueryDialog
 from ui.jobs import Job, run_job, run_quiet
@@ -238,6 +239,12 @@ class CodingPanel(QWidget):
         self.eligibility_action = self._action(
             "Record eligibility…", (), self.record_eligibility, "Record an eligibility check for a coverage"
         )
+        self.details_action = self._action(
+            "Claim details…",
+            ("Ctrl+Shift+D",),
+            self.edit_claim_details,
+            "Prior authorization number and referring provider",
+        )
         self.add_line_action = self._action(
             "Add line", ("Insert",), self.focus_line_entry, "Type a CPT or HCPCS code to add a service line"
         )
@@ -258,7 +265,7 @@ class CodingPanel(QWidget):
             (self.back_action, self.previous_action, self.next_action),
             (self.undo_action, self.redo_action),
             (self.save_action, self.coded_action, self.ready_action),
-            (self.hold_action, self.release_action, self.eligibility_action),
+            (self.hold_action, self.release_action, self.eligibility_action, self.details_action),
             ((self.em_action,) if self.em_action else ()),
         ):
             if not group:
@@ -603,8 +610,17 @@ class CodingPanel(QWidget):
         have = self.workspace is not None
         idle = self._write_job is None
         editable = self.editable and idle
-        for action in (self.save_action, self.coded_action, self.ready_action, self.hold_action, self.add_line_action):
+        for action in (
+            self.save_action,
+            self.coded_action,
+            self.ready_action,
+            self.hold_action,
+            self.add_line_action,
+            self.details_action,
+        ):
             action.setEnabled(editable)
+        if have and self.workspace.open_claim:  # type: ignore[union-attr]
+            self.hold_action.setEnabled(False)  # on a claim already: fix the codes, the claim follows
         if self.em_action is not None:
             self.em_action.setEnabled(editable)
         self.release_action.setEnabled(have and idle and self.workspace.status == "on_hold")  # type: ignore[union-attr]
@@ -836,6 +852,43 @@ class CodingPanel(QWidget):
     def focus_line_entry(self) -> None:
         self.line_code_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.line_code_edit.selectAll()
+
+    def focus_field(self, field: str) -> bool:
+        """Put the cursor where a claim scrub finding says the fix goes: 'coding.line.N.<part>' is that cell
+        of service line N (typing or F2 then edits it), 'coding.diagnosis.N' is diagnosis N. The prior
+        authorization and the referring provider come with the encounter and are not edited here: the
+        message line says so. False when the open encounter has no such line or diagnosis."""
+        parts = field.split(".")
+        if self.workspace is None or len(parts) < 2 or parts[0] != "coding":
+            return False
+        line_columns = {
+            "code": LineColumn.CODE,
+            "modifiers": LineColumn.MODIFIERS,
+            "units": LineColumn.UNITS,
+            "charge": LineColumn.CHARGE,
+            "pointers": LineColumn.POINTERS,
+            "dates": LineColumn.DATE_FROM,
+            "pos": LineColumn.PLACE_OF_SERVICE,
+            "rendering": LineColumn.RENDERING,
+            "ndc": LineColumn.NDC,
+        }
+        number = int(parts[2]) - 1 if len(parts) > 2 and parts[2].isdigit() else -1
+        view: QTableView
+        if parts[1] == "line" and 0 <= number < self.lines_model.rowCount():
+            view = self.lines_view
+            index = self.lines_model.index(number, line_columns.get(parts[3] if len(parts) > 3 else "", 0))
+        elif parts[1] == "diagnosis" and 0 <= number < self.diagnoses_model.rowCount():
+            view = self.diagnoses_view
+            index = self.diagnoses_model.index(number, 1)
+        else:
+            if parts[1] in ("prior_authorization", "referring"):
+                QTimer.singleShot(0, lambda: self.edit_claim_details(parts[1]))
+                return True
+            return False
+        view.setCurrentIndex(index)
+        view.scrollTo(index)
+        view.setFocus(Qt.FocusReason.OtherFocusReason)
+        return True
 
     def _clear_line_entry(self) -> None:
         for edit in (self.line_code_edit, self.line_modifiers_edit, self.line_units_edit, self.line_pointers_edit):
@@ -1157,6 +1210,27 @@ class CodingPanel(QWidget):
             return
         service = self.services.coding
         self._write("Release hold", lambda eid: service.release_hold(eid))
+
+    def edit_claim_details(self, focus: str = "prior_authorization") -> None:
+        """The prior authorization number and the referring provider (Ctrl+Shift+D)."""
+        if self.workspace is None or not self.editable:
+            return
+        if self.dirty:
+            self.save(then=lambda: self.edit_claim_details(focus))
+            return
+        ws = self.workspace
+        dialog = ClaimDetailsDialog(
+            self,
+            prior_authorization=ws.prior_authorization,
+            referring_provider_id=ws.referring_provider_id,
+            providers=[p for p in self.services.coding.referring_choices() if p[0] != ws.rendering_provider_id],
+            focus=focus,
+        )
+        self.claim_details_dialog = dialog
+        if dialog.exec() != ClaimDetailsDialog.DialogCode.Accepted:
+            return
+        auth, referring, service = dialog.prior_authorization(), dialog.referring_provider_id(), self.services.coding
+        self._write("Claim details", lambda eid: service.set_claim_details(eid, auth, referring))
 
     def record_eligibility(self) -> None:
         if self.workspace is None or not self.workspace.coverages:

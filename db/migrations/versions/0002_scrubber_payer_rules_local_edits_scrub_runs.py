@@ -68,6 +68,10 @@ def upgrade() -> None:
     with op.batch_alter_table('payer_rule', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_payer_rule_payer_id'), ['payer_id'], unique=False)
 
+    with op.batch_alter_table('claim', schema=None) as batch_op:
+        batch_op.create_index('ix_claim_status_method', ['status', 'submission_method'], unique=False)
+        batch_op.create_index('ix_claim_total_charge', ['total_charge_cents'], unique=False)
+
     with op.batch_alter_table('scrub_finding', schema=None) as batch_op:
         batch_op.add_column(sa.Column('field', sa.String(length=60), nullable=True))
         batch_op.add_column(sa.Column('fingerprint', sa.String(length=120), nullable=False, server_default=''))
@@ -84,6 +88,10 @@ def downgrade() -> None:
         batch_op.drop_column('scrub_run_id')
         batch_op.drop_column('fingerprint')
         batch_op.drop_column('field')
+
+    with op.batch_alter_table('claim', schema=None) as batch_op:
+        batch_op.drop_index('ix_claim_total_charge')
+        batch_op.drop_index('ix_claim_status_method')
 
     with op.batch_alter_table('payer_rule', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_payer_rule_payer_id'))
