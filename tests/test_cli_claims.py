@@ -104,3 +104,25 @@ def test_claim_details_are_set_from_the_command_line(db: Path, capsys: pytest.Ca
     assert out["prior_authorization"] == "AU-9" and out["referring"] == "Cara Cole"
     assert main(["coding", "details", "E1", "--referring", "none", "--db", str(db), "--json"]) == 0
     assert _json(capsys)["referring"] is None
+
+
+def test_print_and_export_from_the_command_line(db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from app.formats.x12 import validate_x12
+
+    main(["claims", "build", "--db", str(db)])
+    main(["scrub", "--db", str(db), "--today", "2026-03-20"])
+    capsys.readouterr()
+    out_837 = tmp_path / "claims.837"
+    assert main(["claims", "export-837p", "--ready", "-o", str(out_837), "--db", str(db), "--json"]) == 0
+    (exported,) = _json(capsys)
+    assert exported["claims"] == 1 and exported["total_charge"] == "175.00"
+    assert exported["interchange_control_number"] == "000000001" and exported["transaction_control_numbers"]
+    assert validate_x12(out_837.read_text()) == []
+    pdf = tmp_path / "forms.pdf"
+    assert (
+        main(["claims", "print-1500", "--claim", "CD00000002", "--mode", "red", "-o", str(pdf), "--db", str(db)]) == 0
+    )
+    printed = capsys.readouterr().out
+    assert "1 claim(s) on 1 form(s), total charge $220.00" in printed and pdf.exists()
+    assert main(["claims", "print-1500", "--ready", "-o", str(tmp_path / "none.pdf"), "--db", str(db)]) != 0
+    assert "none is ready" in capsys.readouterr().err

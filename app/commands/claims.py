@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 from app.cli import add_db_option, command, db_path, print_json
@@ -24,6 +25,43 @@ def _claims_args(p: argparse.ArgumentParser) -> None:
     override.add_argument("finding", type=int, help="finding id (from `claims findings`)")
     override.add_argument("--reason", required=True)
     override.add_argument("--json", action="store_true")
+    for name, text in (
+        ("print-1500", "write CMS-1500 forms to a PDF and mark the claims submitted (paper)"),
+        ("export-837p", "write an 837P file (one per payer by default) and mark the claims submitted (electronic)"),
+    ):
+        out = sub.add_parser(name, help=text)
+        add_db_option(out)
+        which = out.add_mutually_exclusive_group(required=True)
+        which.add_argument("--claim", action="append", default=[], metavar="ID", help="claim number or id (repeat)")
+        which.add_argument("--ready", action="store_true", help="every claim ready to go by this method")
+        if name == "print-1500":
+            out.add_argument(
+                "--mode", choices=("red", "plain"), default="red", help="pre-printed red form or plain paper"
+            )
+            out.add_argument(
+                "--offset", nargs=2, type=float, default=(0.0, 0.0), metavar=("RIGHT", "DOWN"), help="inches"
+            )
+        else:
+            out.add_argument("--per", choices=("payer", "batch"), default=None, help="one file per payer or one in all")
+        out.add_argument("-o", "--output", required=True, type=Path, metavar="FILE")
+        out.add_argument("--json", action="store_true")
+    align = sub.add_parser("alignment-page", help="a CMS-1500 alignment test page for the printer's offsets")
+    add_db_option(align)
+    align.add_argument("-o", "--output", required=True, type=Path, metavar="FILE.pdf")
+    align.add_argument("--offset", nargs=2, type=float, default=(0.0, 0.0), metavar=("RIGHT", "DOWN"))
+    again = sub.add_parser("reexport", help="write a sent 837P batch again with new control numbers")
+    add_db_option(again)
+    again.add_argument("batch", type=int)
+    again.add_argument("-o", "--output", required=True, type=Path, metavar="FILE")
+    again.add_argument("--json", action="store_true")
+    for name, text in (("correct", "a replacement (frequency 7) of a sent claim"), ("void", "a void (frequency 8)")):
+        follow = sub.add_parser(name, help=text)
+        add_db_option(follow)
+        follow.add_argument("claim", help="claim number or id")
+        follow.add_argument(
+            "--payer-claim-number", default=None, help="the payer's number (default: from its remittance)"
+        )
+        follow.add_argument("--json", action="store_true")
 
 
 @command("claims", "build claims from ready encounters, read and override scrub findings", _claims_args)
@@ -77,6 +115,8 @@ def claims(args: argparse.Namespace) -> int:
                     print(f"#{r.id:<6} {r.severity.upper():7} {r.edit_id:22} {r.message}{state}")
                     if r.fix_hint:
                         print(f"{'':8}fix: {r.fix_hint}")
+        elif action in ("print-1500", "export-837p", "alignment-page", "reexport", "correct", "void"):
+            return _send(services, action, args)
         else:
             row = services.scrubber.override(args.finding, args.reason)
             status = services.claims.claim_status(row.claim_id)
@@ -89,6 +129,60 @@ def claims(args: argparse.Namespace) -> int:
         return 0
     finally:
         services.close()
+
+
+def _send(services: Any, action: str, args: argparse.Namespace) -> int:
+    from app.domain.money import from_cents
+
+    sub = services.submission
+    if action == "alignment-page":
+        path = sub.alignment_pdf(args.output, tuple(args.offset))
+        print(f"Alignment test page written to {path}. Print it on a blank red form and nudge the offsets.")
+        return 0
+    if action in ("correct", "void"):
+        new_id = (sub.correct if action == "correct" else sub.void)(
+            services.claims.resolve(args.claim), args.payer_claim_number
+        )
+        number = f"CD{new_id:08d}"
+        if args.json:
+            print_json({"claim": number, "frequency": "7" if action == "correct" else "8", "status": "draft"})
+        else:
+            print(f"{number} created ({'replacement' if action == 'correct' else 'void'}); scrub it, then send it.")
+        return 0
+    ids = None if getattr(args, "ready", False) else [services.claims.resolve(c) for c in getattr(args, "claim", [])]
+    if action == "print-1500":
+        result = sub.print_1500(ids, args.mode, args.output, tuple(args.offset))
+        data = {
+            "claims": result.claims,
+            "forms": result.forms,
+            "total_charge": str(from_cents(result.total_charge_cents)),
+            "batch": result.batch_id,
+            "file": str(result.file),
+        }
+        if args.json:
+            print_json(data)
+        else:
+            print(
+                f"{data['claims']} claim(s) on {data['forms']} form(s), total charge ${data['total_charge']}, "
+                f"written to {data['file']} (batch {data['batch']}); the claims are submitted (paper)."
+            )
+        return 0
+    results = (
+        [sub.reexport(args.batch, args.output)]
+        if action == "reexport"
+        else sub.export_837p(ids, args.output, per=args.per)
+    )
+    if args.json:
+        print_json([r.as_json() for r in results] if action != "reexport" else results[0].as_json())
+        return 0
+    for r in results:
+        data = r.as_json()
+        print(
+            f"{data['file']}: {data['claims']} claim(s), total charge ${data['total_charge']}, "
+            f"ISA {data['interchange_control_number']}, GS {data['group_control_number']}, "
+            f"ST {', '.join(data['transaction_control_numbers'])} (batch {data['batch']})"
+        )
+    return 0
 
 
 def _scrub_args(p: argparse.ArgumentParser) -> None:

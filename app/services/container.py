@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.services.changes import ChangeBus
+from app.services.claim_documents import ClaimDocumentService
 from app.services.claim_list import ClaimListService
 from app.services.claims import ClaimService
 from app.services.code_validity import CodeValidityService
@@ -20,6 +21,8 @@ from app.services.posting import PostingService
 from app.services.practice import PracticeService
 from app.services.pricing import PricingService
 from app.services.scrubber import ScrubService
+from app.services.settings import SettingsService
+from app.services.submission import SubmissionService
 from db.migrate import refuse_foreign_database, upgrade_to_head
 from db.session import Database
 
@@ -45,6 +48,8 @@ class Services:
     pricing: PricingService
     coding: CodingService
     scrubber: ScrubService
+    settings: SettingsService
+    submission: SubmissionService
 
     def close(self) -> None:
         self.codesets.close()
@@ -72,6 +77,9 @@ def open_services(path: Path | str, user: str | None = None, codesets_path: Path
     codesets = CodeSetService(
         codesets_path, charge_master_name=practice.charge_master_name, practice_locality=practice.medicare_locality
     )
+    claims = ClaimService(db, who)
+    scrubber = ScrubService(db, codesets, who)
+    settings = SettingsService(db, who)
     return Services(
         db=db,
         user=who,
@@ -79,7 +87,7 @@ def open_services(path: Path | str, user: str | None = None, codesets_path: Path
         bus=ChangeBus(),
         importer=ImportService(db),
         encounters=EncounterService(db),
-        claims=ClaimService(db, who),
+        claims=claims,
         claim_list=ClaimListService(db),
         posting=PostingService(db, who),
         ledger=LedgerService(db, who),
@@ -89,5 +97,7 @@ def open_services(path: Path | str, user: str | None = None, codesets_path: Path
         code_validity=CodeValidityService(db, codesets),
         pricing=PricingService(db, codesets),
         coding=CodingService(db, codesets, who),
-        scrubber=ScrubService(db, codesets, who),
+        scrubber=scrubber,
+        settings=settings,
+        submission=SubmissionService(db, ClaimDocumentService(db), claims, scrubber, settings, who),
     )
