@@ -91,6 +91,18 @@ def claim_list(db: Path) -> dict:
     return last_json(out)
 
 
+def submission(db: Path) -> dict:
+    """837P for 10,000 claims and 1,000 CMS-1500 forms to PDF, from a copy of the practice."""
+    copy = OUT / "submission-copy.sqlite3"
+    shutil.copy(db, copy)
+    try:
+        _wall, out = run_child([sys.executable, str(HERE / "submission_bench.py"), str(copy)])
+    finally:
+        for stale in OUT.glob("submission-copy*"):
+            stale.unlink()
+    return last_json(out)
+
+
 def scrubber(db: Path) -> dict:
     """The claim scrubber over 10,000 claims against a synthetic full-size NCCI edition (2.5M PTP rows)."""
     _wall, out = run_child([sys.executable, str(HERE / "scrub_bench.py"), str(db), str(OUT / "ncci-synthetic")])
@@ -123,6 +135,8 @@ def main() -> int:
     scrub = scrubber(db)
     print("claims list ...", flush=True)
     claims = claim_list(db)
+    print("837P and CMS-1500 ...", flush=True)
+    sending = submission(db)
 
     results = {
         "encounters": args.encounters,
@@ -135,6 +149,7 @@ def main() -> int:
         "assistant": assistant,
         "scrubber": scrub,
         "claim_list": claims,
+        "submission": sending,
     }
     (OUT / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     rows = [
@@ -173,6 +188,19 @@ def main() -> int:
         (
             f"Claims list over {claims['claims']:,} claims: page of 200 p95 / worst sort; status counts",
             f"{claims['page_p95_ms']} / {claims['page_max_ms']} ms; {claims['status_counts_max_ms']} ms",
+        ),
+        (
+            f"837P for {sending['claims']:,} claims: read from the database + write",
+            f"{sending['export_seconds']} s ({sending['read_documents_seconds']} + {sending['write_837p_seconds']}), "
+            f"{sending['file_mb']} MB, {sending['mb_per_second']} MB/s, peak {sending['peak_mib_837p']} MiB",
+        ),
+        (
+            "pyx12 validation of a 1,000-claim 837P",
+            f"{sending['pyx12_1000_claims_seconds']} s, {sending['pyx12_issues']} issues",
+        ),
+        (
+            f"{sending['forms_claims']:,} claims to CMS-1500 forms in one plain-paper PDF",
+            f"{sending['forms_pdf_seconds']} s ({sending['forms_pages']:,} forms, {sending['forms_pdf_mb']} MB)",
         ),
     ]
     print(f"\n| {args.encounters:,} encounters | figure |\n|---|---|")

@@ -146,7 +146,12 @@ class ClaimRow:
 
     @property
     def status_label(self) -> str:
-        return CLAIM_STATUS_LABELS.get(self.status, self.status)
+        """'Submitted (paper)' or 'Submitted (electronic)' for a claim on its way: how it went is what a
+        biller chases next (a clearinghouse report or the mail)."""
+        label = CLAIM_STATUS_LABELS.get(self.status, self.status)
+        if self.status == "submitted" and self.method in METHOD_LABELS:
+            return f"{label} ({self.method})"
+        return label
 
     @property
     def method_label(self) -> str:

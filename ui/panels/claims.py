@@ -1,5 +1,6 @@
 """The Claims panel: every claim by status; build claims from ready encounters, scrub them, read a claim's
-findings beside it, go to the field to fix, override with a reason, and see the clean-claim rate."""
+findings beside it, go to the field to fix, override with a reason, and see the clean-claim rate. Then send
+them: print CMS-1500 forms (or save them as a PDF), export 837P files, and correct or void a sent claim."""
 
 from __future__ import annotations
 
@@ -7,19 +8,25 @@ import datetime as dt
 import html
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QPoint, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtPrintSupport import QPrinterInfo
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QDialog,
+    QFileDialog,
     QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -32,7 +39,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
+from app.domain.claim_document import ClaimDocument
 from app.domain.claim_list import (
     CLAIM_QUEUES,
     EDITOR_TITLES,
@@ -43,14 +52,18 @@ from app.domain.claim_list import (
     ClaimSort,
     fix_target,
 )
+from app.domain.money import format_money
 from app.errors import ClaimDeskError
 from app.services.changes import Changes
-from app.services.claims import BuildResult
+from app.services.claims import BuildResult, claim_number
 from app.services.container import Services
 from app.services.jobs import JobContext
 from app.services.scrubber import EditionStatus, FindingRow, ScrubReport
+from app.services.submission import SENT, ExportResult, PrintResult
 from ui.bus import subscribe
 from ui.dialogs.editors import can_edit, open_editor_for
+from ui.dialogs.export_summary import ExportSummaryDialog, export_summary
+from ui.dialogs.follow_up_claim import FollowUpClaimDialog
 from ui.dialogs.override_finding import OverrideDialog
 from ui.dialogs.payer_rules import PayerRulesDialog
 from ui.icons import dot_icon
@@ -63,9 +76,19 @@ from ui.widgets.banner import NoticeLabel
 from ui.widgets.filter_bar import DateRangeFilter, choice_combo, fill_choices, labelled, search_box
 from ui.widgets.flow_layout import FlowLayout
 
+if TYPE_CHECKING:  # the form layouts and the print dialog load when the biller first prints, not at start-up
+    from app.formats.cms1500 import FormPage
+    from ui.printing.form_print_dialog import FormPrintDialog
+
 REFRESH_ENTITIES = ("claim", "encounter", "patient", "coverage", "provider", "payer", "practice")
 NO_CLAIMS = "No claims yet — build them from ready encounters (B)"
 SELECT_A_CLAIM = "Select a claim to read its scrub findings."
+PRINT_TITLE = "Print CMS-1500 forms"
+EXPORT_TITLE = "Export 837P"
+# Remembered between sessions (QSettings, the user's own): where files went, the printer and the paper.
+LAST_PRINTER_KEY = "claims/last_printer"
+LAST_PRINT_MODE_KEY = "claims/print_mode"
+EXPORT_FOLDER_KEY = "claims/export_folder"
 
 # Starting widths in average character widths.
 _COLUMN_CHARS: dict[ClaimColumn, int] = {
@@ -74,7 +97,7 @@ _COLUMN_CHARS: dict[ClaimColumn, int] = {
     ClaimColumn.ACCOUNT: 6,
     ClaimColumn.DATE_OF_SERVICE: 13,
     ClaimColumn.PAYER: 14,
-    ClaimColumn.STATUS: 15,
+    ClaimColumn.STATUS: 21,  # 'Submitted (electronic)'
     ClaimColumn.ERRORS: 4,
     ClaimColumn.WARNINGS: 6,
     ClaimColumn.CHARGES: 8,
@@ -98,13 +121,51 @@ ACTIONS: dict[str, ActionSpec] = {
     "go_to_field": ActionSpec("Go to field", (), "Open the place to fix the current finding"),
     "override": ActionSpec("Override…", ("O",), "Let the current finding through, with a reason"),
     "payer_rules": ActionSpec("Payer rules…", (), "The practice's own checks for each payer"),
+    "print_1500": ActionSpec(
+        "Print CMS-1500…",
+        ("Ctrl+P",),
+        "Print or save CMS-1500 forms for the selected ready claims, or every claim ready on paper",
+    ),
+    "export_837p": ActionSpec(
+        "Export 837P…",
+        ("Ctrl+Shift+E",),
+        "Export an 837P file of the selected ready claims, or every claim ready to send electronically",
+    ),
+    "correct": ActionSpec("Correct…", ("C",), "Create a corrected claim (frequency 7) for the selected sent claim"),
+    "void": ActionSpec("Void…", ("V",), "Create a void claim (frequency 8) for the selected sent claim"),
 }
 CLAIMS_SHORTCUTS: list[tuple[str, str]] = [
     *((" or ".join(a.keys), f"Claims: {a.does[0].lower()}{a.does[1:]}") for a in ACTIONS.values() if a.keys),
+    ("Shift+F10 or Menu", "Claims: the selected claims' actions (scrub, print, export, correct, void)"),
     ("Enter or double-click", "Claims: read the claim's findings; on a finding, go to the field to fix it"),
     ("Esc", "Claims: from the findings back to the claims"),
     ("Ctrl+F", "Claims: search by patient name, account or claim number"),
 ]
+
+
+@dataclass(frozen=True)
+class SendScope:
+    """Which claims a Print or Export is for: the selected ready ones, or (None) every ready claim of the
+    method, which the service finds."""
+
+    claim_ids: list[int] | None
+    words: str  # "2 selected claims", "every claim ready on paper"
+    left_out: int  # selected claims that are not ready and so do not go
+
+
+@dataclass(frozen=True)
+class PreparedForms:
+    """Read off the UI thread before the print dialog opens: the claims, their forms and the printers' offsets."""
+
+    claim_ids: list[int]
+    docs: list[ClaimDocument]
+    pages: list[FormPage]
+    printers: list[str]
+    offsets: dict[str, tuple[Decimal, Decimal]]
+
+    @property
+    def total_charge_cents(self) -> int:
+        return sum(d.total_charge_cents for d in self.docs)
 
 
 class FindingsView(QTreeView):
@@ -146,8 +207,13 @@ class ClaimsPanel(PagedListPanel):
         self._findings_job: Job[list[FindingRow]] | None = None
         self._findings_claim: ClaimRow | None = None
         self._action_job: Job[Any] | None = None
+        self.printers: list[str] | None = None  # the printers the print dialog offers; None: the system's
         self.override_dialog: OverrideDialog | None = None
         self.payer_rules_dialog: PayerRulesDialog | None = None
+        self.print_dialog: FormPrintDialog | None = None
+        self.follow_up_dialog: FollowUpClaimDialog | None = None
+        self.export_summary_dialog: ExportSummaryDialog | None = None
+        self._select_after_load: int | None = None  # a claim just created, to select once the list shows it
 
         self._build_actions()
         self._build_header()
@@ -158,6 +224,7 @@ class ClaimsPanel(PagedListPanel):
         )
         self.table.row_activated.connect(self.focus_findings)
         self.table.selectionModel().selectionChanged.connect(lambda *_args: self._update_actions())
+        self._build_claim_menu()
         self.empty_clear_button.clicked.connect(self.clear_filters)
         self.empty_build_button = QPushButton("Build claims")
         self.empty_build_button.clicked.connect(self.build_claims)
@@ -208,6 +275,10 @@ class ClaimsPanel(PagedListPanel):
         self.go_action = self._action("go_to_field", self.go_to_field)
         self.override_action = self._action("override", self.override_finding)
         self.payer_rules_action = self._action("payer_rules", self.show_payer_rules)
+        self.print_action = self._action("print_1500", self.print_forms)
+        self.export_action = self._action("export_837p", self.export_837p)
+        self.correct_action = self._action("correct", self.correct_claim)
+        self.void_action = self._action("void", self.void_claim)
         self.toolbar = QToolBar("Claims")
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.toolbar.setFloatable(False)
@@ -215,6 +286,8 @@ class ClaimsPanel(PagedListPanel):
         for group in (
             (self.build_action, self.scrub_all_action, self.scrub_selected_action),
             (self.go_action, self.override_action),
+            (self.print_action, self.export_action),
+            (self.correct_action, self.void_action),
             (self.payer_rules_action,),
         ):
             if self.toolbar.actions():
@@ -223,6 +296,35 @@ class ClaimsPanel(PagedListPanel):
                 self.toolbar.addAction(action)
         for button in self.toolbar.findChildren(QToolButton):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab moves between lists and fields; keys reach these
+
+    def _build_claim_menu(self) -> None:
+        """Right-click, Shift+F10 or the Menu key on the claims: what can be done with the selected ones."""
+        self.claim_menu = QMenu(self)
+        self.claim_menu.setObjectName("claim_menu")
+        self.claim_menu.addAction(self.scrub_selected_action)
+        self.claim_menu.addSeparator()
+        self.claim_menu.addAction(self.print_action)
+        self.claim_menu.addAction(self.export_action)
+        self.claim_menu.addSeparator()
+        self.claim_menu.addAction(self.correct_action)
+        self.claim_menu.addAction(self.void_action)
+        self.claim_menu.setToolTipsVisible(True)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._show_claim_menu)
+        # Not every platform turns these keys into a context-menu event: the table listens for them itself.
+        menu_keys = QAction("Claim actions", self.table)
+        menu_keys.setShortcuts([QKeySequence("Shift+F10"), QKeySequence(Qt.Key.Key_Menu)])
+        menu_keys.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        menu_keys.triggered.connect(lambda _checked=False: self._show_claim_menu(QPoint(-1, -1)))
+        self.table.addAction(menu_keys)
+
+    def _show_claim_menu(self, pos: QPoint) -> None:
+        viewport = self.table.viewport()
+        if not self.table.indexAt(pos).isValid():
+            current = self.table.currentIndex()  # the keyboard asked: open it beside the current claim
+            pos = self.table.visualRect(current).center() if current.isValid() else QPoint(8, 8)
+        self._update_actions()
+        self.claim_menu.popup(viewport.mapToGlobal(pos))
 
     def _build_header(self) -> None:
         self.last_scrub_label = QLabel("Last scrub: none yet")
@@ -393,11 +495,15 @@ class ClaimsPanel(PagedListPanel):
         ).in_queue(QUEUES_BY_KEY[self.queue_key])
 
     def clear_filters(self) -> None:
+        self._reset_filters("")
+
+    def _reset_filters(self, search: str) -> None:
+        """Every filter off (All claims), with this search text, in one reload."""
         widgets = (self.search_edit, self.payer_combo, self.provider_combo, self.errors_check, self.status_list)
         for w in widgets:
             w.blockSignals(True)
         try:
-            self.search_edit.clear()
+            self.search_edit.setText(search)
             self.payer_combo.setCurrentIndex(0)
             self.provider_combo.setCurrentIndex(0)
             self.errors_check.setChecked(False)
@@ -507,13 +613,17 @@ class ClaimsPanel(PagedListPanel):
             )
 
     def loaded(self) -> None:
+        self._select_created()
         self.refreshed.emit()
 
     # ------------------------------------------------------------------ selection and findings
 
     def selected_claim_ids(self) -> list[int]:
+        return [r.id for r in self.selected_claims()]
+
+    def selected_claims(self) -> list[ClaimRow]:
         rows = (self.model.row_at(i.row()) for i in self.table.selectionModel().selectedRows())
-        return sorted(r.id for r in rows if r is not None)
+        return sorted((r for r in rows if r is not None), key=lambda r: r.id)
 
     def current_claim(self) -> ClaimRow | None:
         index = self.table.currentIndex()
@@ -602,6 +712,39 @@ class ClaimsPanel(PagedListPanel):
         self.go_action.setEnabled(self._can_go(finding))
         self.override_button.setEnabled(self.override_action.isEnabled())
         self.go_button.setEnabled(self.go_action.isEnabled())
+        self._update_send_actions(idle)
+
+    def _update_send_actions(self, idle: bool) -> None:
+        """Print and Export stay on while idle (pressed with nothing ready, they say why); the tooltip says
+        which claims they would send. Correct and Void need one sent claim selected."""
+        for action, key, method in (
+            (self.print_action, "print_1500", "paper"),
+            (self.export_action, "export_837p", "electronic"),
+        ):
+            action.setEnabled(idle)
+            scope = self._send_scope(method)
+            ready = self.all_counts.get(f"ready_{method}", 0)
+            target = scope.words if scope.claim_ids is not None else f"{scope.words} ({ready:,})"
+            verb = "Print or save the CMS-1500 forms of" if method == "paper" else "Export an 837P file of"
+            action.setToolTip(f"{verb} {target} ({' or '.join(ACTIONS[key].keys)})")
+        claim = self._follow_up_claim()
+        for action, key in ((self.correct_action, "correct"), (self.void_action, "void")):
+            action.setEnabled(idle and claim is not None)
+            keys = " or ".join(ACTIONS[key].keys)
+            if claim is not None:
+                action.setToolTip(
+                    f"{ACTIONS[key].does.replace('the selected sent claim', claim.claim_number)} ({keys})"
+                )
+            else:
+                action.setToolTip(f"{ACTIONS[key].does} ({keys}): select one claim that was sent and is not a void")
+
+    def _follow_up_claim(self) -> ClaimRow | None:
+        """The one selected claim, when it can be corrected or voided: sent, and not itself a void."""
+        selected = self.selected_claims()
+        if len(selected) != 1:
+            return None
+        claim = selected[0]
+        return claim if claim.status in SENT and claim.frequency_code != "8" else None
 
     # ------------------------------------------------------------------ actions
 
@@ -609,8 +752,17 @@ class ClaimsPanel(PagedListPanel):
         self.message_label.setText(text)
         self.message_label.show()
 
-    def _run(self, title: str, work: Callable[[JobContext], Any], done: Callable[[Any], None]) -> None:
-        """One build or scrub at a time, with a progress dialog that can cancel it."""
+    def _run(
+        self,
+        title: str,
+        work: Callable[[JobContext], Any],
+        done: Callable[[Any], None],
+        on_error: Callable[[BaseException], None] | None = None,
+        *,
+        writes: bool = True,
+        error_title: str = "ClaimDesk",
+    ) -> None:
+        """One build, scrub or send at a time, with a progress dialog that can cancel it."""
 
         def finished(result: Any) -> None:
             self._action_job = None
@@ -620,9 +772,12 @@ class ClaimsPanel(PagedListPanel):
         def failed(exc: BaseException) -> None:
             self._action_job = None
             self._update_actions()
-            show_error(self, exc)
+            if on_error is not None:
+                on_error(exc)
+            else:
+                show_error(self, exc, error_title)
 
-        self._action_job = run_job(self, title, work, finished, failed)
+        self._action_job = run_job(self, title, work, finished, failed, writes=writes)
         self._update_actions()
 
     def build_claims(self) -> None:
@@ -721,12 +876,299 @@ class ClaimsPanel(PagedListPanel):
         dialog.finished.connect(lambda _result: self._forget(dialog))
         dialog.open()
 
+    # ------------------------------------------------------------------ sending: shared
+
+    def _send_scope(self, method: str) -> SendScope:
+        """The selected claims that are ready (any method: a biller may print an electronic claim on paper),
+        or, when none of the selected is ready, every claim ready for this method."""
+        selected = self.selected_claims()
+        ready = [r.id for r in selected if r.status == "ready"]
+        if ready:
+            return SendScope(ready, _claims(len(ready), "selected claim"), len(selected) - len(ready))
+        every = "every claim ready on paper" if method == "paper" else "every claim ready to send electronically"
+        return SendScope(None, every, len(selected))
+
+    def _explain_nothing_ready(self, method: str, selected: int) -> None:
+        """Print or Export found nothing to send: say why, from the counts on screen, and what to do."""
+        paper = method == "paper"
+        queue = "Ready (paper)" if paper else "Ready (electronic)"
+        nothing = f"Nothing to {'print' if paper else 'export'}: no claim is in “{queue}”"
+        lines = [f"{nothing} and none of the selected is ready." if selected else f"{nothing}."]
+        draft, attention = self.all_counts.get("draft", 0), self.all_counts.get("needs_attention", 0)
+        other = self.all_counts.get("ready_electronic" if paper else "ready_paper", 0)
+        if draft:
+            lines.append(f"{_claims(draft, 'claim')} not scrubbed yet: scrub first (S).")
+        if attention:
+            verb = "needs" if attention == 1 else "need"
+            lines.append(f"{_claims(attention, 'claim')} {verb} attention: fix or override the errors, then scrub.")
+        if other and paper:
+            lines.append(f"{_claims(other, 'claim')} ready to send electronically: select them to print on paper.")
+        elif other:
+            lines.append(f"{_claims(other, 'claim')} ready on paper: select them to send in an 837P file.")
+        if len(lines) == 1:
+            lines.append("Build claims from the encounters ready to bill (B), then scrub them (S).")
+        self.show_message(" ".join(lines))
+        QMessageBox.information(self, PRINT_TITLE if paper else EXPORT_TITLE, "\n\n".join(lines))
+
+    def _publishing(self, claim_ids: list[int], work: Callable[[JobContext], Any]) -> Callable[[JobContext], Any]:
+        """The work, then a change notice whatever happened: a cancelled export may have sent its first
+        files, and a cancel that lands just after a batch was recorded drops the job's result, not the batch."""
+        bus = self.services.bus
+
+        def run(ctx: JobContext) -> Any:
+            try:
+                return work(ctx)
+            finally:
+                bus.publish(Changes({"claim": frozenset(claim_ids), "ledger": frozenset()}))
+
+        return run
+
+    # ------------------------------------------------------------------ sending: CMS-1500
+
+    def print_forms(self) -> None:
+        """Open the print dialog on the forms of the selected ready claims, or of every claim ready on paper."""
+        if self._action_job is not None:
+            return
+        from ui.printing.form_print_dialog import NO_PRINTER
+        from ui.printing.printer_offsets import read_offsets
+
+        scope = self._send_scope("paper")
+        submission, settings, today = self.services.submission, self.services.settings, self.today
+        printers = list(self.printers) if self.printers is not None else QPrinterInfo.availablePrinterNames()
+
+        def work(ctx: JobContext) -> PreparedForms | None:
+            ctx.report(0, 2, "Finding the claims")
+            ids = scope.claim_ids if scope.claim_ids is not None else submission.ready("paper")
+            if not ids:
+                return None
+            submission.check_sendable(ids)
+            ctx.report(1, 2, f"Laying out {_claims(len(ids), 'claim form')}")
+            docs, pages = submission.forms(ids, signed_on=today)
+            return PreparedForms(ids, docs, pages, printers, read_offsets(settings, [*printers, NO_PRINTER]))
+
+        def done(prepared: PreparedForms | None) -> None:
+            if prepared is None:
+                self._explain_nothing_ready("paper", scope.left_out)
+            else:
+                self._open_print_dialog(scope, prepared)
+
+        self._run("Preparing CMS-1500 forms…", work, done, writes=False, error_title=PRINT_TITLE)
+
+    def _open_print_dialog(self, scope: SendScope, prepared: PreparedForms) -> None:
+        from ui.printing.form_print_dialog import FormPrintDialog
+        from ui.printing.printer_offsets import SettingsPrinterOffsets
+
+        remembered = QSettings()
+        offsets = SettingsPrinterOffsets(self.services.settings, prepared.offsets, self)
+        last_printer = remembered.value(LAST_PRINTER_KEY, None)
+        dialog = FormPrintDialog(
+            prepared.pages,
+            offsets,
+            self,
+            printers=prepared.printers,
+            default_printer=last_printer
+            if isinstance(last_printer, str) and last_printer in prepared.printers
+            else None,
+            mode=str(remembered.value(LAST_PRINT_MODE_KEY, "red")),
+            save_forms=lambda path: self._save_forms(dialog, prepared, path),
+        )
+        count = len(prepared.claim_ids)
+        what = scope.words if scope.claim_ids is not None else _claims(count, "claim") + " ready on paper"
+        dialog.setWindowTitle(f"{PRINT_TITLE}: {what}, {_claims(len(prepared.pages), 'form')}")
+        dialog.forms_printed.connect(lambda printer: self._record_printed(dialog, prepared, printer))
+
+        def closed(_result: int) -> None:
+            offsets.flush()
+            offsets.deleteLater()
+            QSettings().setValue(LAST_PRINT_MODE_KEY, dialog.mode())
+            self._forget(dialog)
+
+        dialog.finished.connect(closed)
+        self.print_dialog = dialog
+        if scope.left_out:
+            self.show_message(
+                f"{_claims(scope.left_out, 'selected claim')} {'is' if scope.left_out == 1 else 'are'} not ready "
+                f"and {'is' if scope.left_out == 1 else 'are'} not in the print run."
+            )
+        dialog.open()
+
+    def _record_printed(self, dialog: FormPrintDialog, prepared: PreparedForms, printer: str) -> None:
+        """The forms went to the printer: record the claims as submitted on paper, in one batch."""
+        QSettings().setValue(LAST_PRINTER_KEY, printer)
+        submission, ids, on = self.services.submission, prepared.claim_ids, self.today
+        dialog.set_busy(True, "Recording the printed claims as sent…")
+
+        def done(batch_id: int) -> None:
+            if isValid(dialog):
+                dialog.accept()
+            where = f"on {printer}" if printer else "on the printer"
+            self._said_sent_on_paper(prepared, batch_id, f"Printed {_claims(len(ids), 'claim')} {where}")
+
+        def failed(exc: BaseException) -> None:
+            if isValid(dialog):
+                dialog.set_busy(False, "The forms were printed but not recorded as sent.")
+            parent = dialog if isValid(dialog) else self
+            if isinstance(exc, ClaimDeskError):
+                QMessageBox.warning(parent, PRINT_TITLE, f"The forms were printed, but not recorded as sent:\n\n{exc}")
+            else:
+                show_error(parent, exc, PRINT_TITLE)
+
+        work = self._publishing(ids, lambda _ctx: submission.record_printed(ids, printer, on=on))
+        self._run("Recording the printed claims…", work, done, failed)
+
+    def _save_forms(self, dialog: FormPrintDialog, prepared: PreparedForms, path: Path) -> None:
+        """Save PDF: the service writes the forms and records the claims as submitted on paper, together."""
+        submission, ids, on = self.services.submission, prepared.claim_ids, self.today
+        mode, offset = dialog.mode(), dialog.offset()
+        dialog.set_busy(True, f"Writing {path.name}…")
+
+        def done(result: PrintResult) -> None:
+            if isValid(dialog):
+                dialog.accept()
+            name = result.file.name if result.file else path.name
+            self._said_sent_on_paper(prepared, result.batch_id, f"Saved {_claims(result.claims, 'claim')} to {name}")
+
+        def failed(exc: BaseException) -> None:
+            if isValid(dialog):
+                dialog.set_busy(False, "Nothing was saved or recorded.")
+            show_error(dialog if isValid(dialog) else self, exc, PRINT_TITLE)
+
+        work = self._publishing(ids, lambda ctx: submission.print_1500(ids, mode, path, offset, ctx=ctx, on=on))
+        self._run("Saving CMS-1500 forms…", work, done, failed)
+
+    def _said_sent_on_paper(self, prepared: PreparedForms, batch_id: int | None, what: str) -> None:
+        batch = f", batch {batch_id}" if batch_id is not None else ""
+        self.show_message(
+            f"{what}: {_claims(len(prepared.pages), 'form')}, {format_money(prepared.total_charge_cents)}{batch}. "
+            f"{'It is' if len(prepared.claim_ids) == 1 else 'They are'} now Submitted (paper)."
+        )
+
+    # ------------------------------------------------------------------ sending: 837P
+
+    def export_837p(self) -> None:
+        """Check the claims, ask where to write, then export them as a job; a summary lists each file."""
+        if self._action_job is not None:
+            return
+        scope = self._send_scope("electronic")
+        submission, settings = self.services.submission, self.services.settings
+
+        def work(_ctx: JobContext) -> tuple[list[int], str] | None:
+            ids = scope.claim_ids if scope.claim_ids is not None else submission.ready("electronic")
+            if not ids:
+                return None
+            submission.check_sendable(ids)
+            return ids, str(settings.get("x12.file_per"))
+
+        def done(checked: tuple[list[int], str] | None) -> None:
+            if checked is None:
+                self._explain_nothing_ready("electronic", scope.left_out)
+            else:
+                self._ask_export_target(scope, *checked)
+
+        self._run("Checking the claims…", work, done, writes=False, error_title=EXPORT_TITLE)
+
+    def _ask_export_target(self, scope: SendScope, claim_ids: list[int], file_per: str) -> None:
+        remembered = QSettings()
+        folder = Path(str(remembered.value(EXPORT_FOLDER_KEY, str(Path.home()))))
+        if not folder.is_dir():
+            folder = Path.home()
+        suggested = folder / f"837P-{self.today or dt.date.today():%Y%m%d}.txt"
+        what = scope.words if scope.claim_ids is not None else _claims(len(claim_ids), "claim")
+        per_payer = " (one file per payer)" if file_per == "payer" else ""
+        path, _filter = QFileDialog.getSaveFileName(
+            self,
+            f"Export {what} as 837P{per_payer}",
+            str(suggested),
+            "X12 837 files (*.txt *.837 *.x12);;All files (*)",
+        )
+        if not path:
+            return
+        target = Path(path)
+        remembered.setValue(EXPORT_FOLDER_KEY, str(target.parent))
+        submission = self.services.submission
+        work = self._publishing(claim_ids, lambda ctx: submission.export_837p(claim_ids, target, ctx=ctx))
+        self._run("Exporting 837P…", work, self._on_exported, error_title=EXPORT_TITLE)
+
+    def _on_exported(self, results: list[ExportResult]) -> None:
+        files = ", ".join(r.file.name for r in results)
+        claims = sum(r.claims for r in results)
+        self.show_message(
+            f"{export_summary(results)}: {files}. {'It is' if claims == 1 else 'They are'} now Submitted (electronic)."
+        )
+        dialog = ExportSummaryDialog(results, self)
+        self.export_summary_dialog = dialog
+        dialog.finished.connect(lambda _result: self._forget(dialog))
+        dialog.open()
+
+    # ------------------------------------------------------------------ corrected and void claims
+
+    def correct_claim(self) -> None:
+        self._follow_up("correct")
+
+    def void_claim(self) -> None:
+        self._follow_up("void")
+
+    def _follow_up(self, kind: str) -> None:
+        claim = self._follow_up_claim()
+        if claim is None or self._action_job is not None:
+            return
+        submission = self.services.submission
+        create = submission.correct if kind == "correct" else submission.void
+
+        def submit(reference: str | None) -> None:
+            run_job(self, "Creating the claim…", lambda _ctx: create(claim.id, reference), done, failed)
+
+        def done(new_id: int) -> None:
+            if isValid(dialog):
+                dialog.finished_ok()
+            what = "corrected" if kind == "correct" else "void"
+            self.show_message(
+                f"Created {claim_number(new_id)}, a {what} claim for {claim.claim_number}. "
+                "It is a draft: scrub it (S), then send it."
+            )
+            self._select_after_load = new_id
+            self.services.bus.publish(Changes({"claim": frozenset({claim.id, new_id})}))
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, ClaimDeskError) and isValid(dialog):
+                dialog.show_problem(str(exc))  # e.g. no payer claim number on file: type it and try again
+                return
+            if isValid(dialog):
+                dialog.reject()
+            show_error(self, exc)
+
+        dialog = FollowUpClaimDialog(kind, claim, submit, self)
+        self.follow_up_dialog = dialog
+        dialog.finished.connect(lambda _result: self._forget(dialog))
+        dialog.open()
+
+    def _select_created(self) -> None:
+        """After a reload: select the claim just created. When the filters hide it, show it by its number."""
+        new_id = self._select_after_load
+        if new_id is None:
+            return
+        if self.select_id(new_id):
+            self._select_after_load = None
+            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        number = claim_number(new_id)
+        if self.current_filter() == ClaimFilter(search=number):
+            self._select_after_load = None  # shown by its number and still not there: give up quietly
+            return
+        self._reset_filters(number)
+
     def _forget(self, dialog: QDialog) -> None:
         """A closed dialog goes away (the attributes let tests reach the open one)."""
         if self.override_dialog is dialog:
             self.override_dialog = None
         if self.payer_rules_dialog is dialog:
             self.payer_rules_dialog = None
+        if self.print_dialog is dialog:
+            self.print_dialog = None
+        if self.follow_up_dialog is dialog:
+            self.follow_up_dialog = None
+        if self.export_summary_dialog is dialog:
+            self.export_summary_dialog = None
         dialog.deleteLater()
 
     # ------------------------------------------------------------------ changes
@@ -741,6 +1183,11 @@ class ClaimsPanel(PagedListPanel):
         if event.type() == QEvent.Type.PaletteChange and hasattr(self, "_status_items"):
             self._paint_status_list()
         super().changeEvent(event)
+
+
+def _claims(count: int, noun: str) -> str:
+    """'1 claim', '2 claims', '1 selected claim'."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 def _splitter(orientation: Qt.Orientation, *parts: tuple[QWidget, int]) -> QSplitter:

@@ -9,11 +9,11 @@ with the ReportLab writer. Printing and saving run as jobs: a batch can be a tho
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol
 
-from PySide6.QtCore import QMarginsF, Qt
+from PySide6.QtCore import QMarginsF, Qt, Signal
 from PySide6.QtGui import QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo, QPrintPreviewWidget
 from PySide6.QtWidgets import (
@@ -101,7 +101,13 @@ def print_forms(
 
 
 class FormPrintDialog(QDialog):
-    """Preview and print CMS-1500 forms, on pre-printed red stock or plain paper."""
+    """Preview and print CMS-1500 forms, on pre-printed red stock or plain paper.
+
+    The owner hears what happened to the claims' forms (never the alignment page): `forms_printed(printer)`
+    once a print run has gone to the printer, and, when it passes `save_forms`, the chosen PDF file name
+    instead of the dialog writing it (the owner writes the file and records the batch in one step)."""
+
+    forms_printed = Signal(str)
 
     def __init__(
         self,
@@ -113,11 +119,13 @@ class FormPrintDialog(QDialog):
         printers: Sequence[str] | None = None,
         default_printer: str | None = None,
         mode: str = "red",
+        save_forms: Callable[[Path], None] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Print CMS-1500 forms")
         self.setObjectName("form_print_dialog")
         self._pages = list(pages)
+        self._save_forms = save_forms
         self._offsets = offsets
         self._layout = layout or load_layout()
 
@@ -234,19 +242,25 @@ class FormPrintDialog(QDialog):
                 found = self.printer_combo.count() - 1
             self.printer_combo.setCurrentIndex(found)  # loads that printer's offsets
         pages, mode, offset, layout = self.current_pages(), self.mode(), self.offset(), self._layout
-        count = len(pages)
+        count, claims_forms, name = len(pages), not self.alignment_button.isChecked(), printer.printerName()
 
         def work(ctx: JobContext) -> int:
             print_forms(printer, pages, mode, offset, layout=layout, ctx=ctx)
             return count
 
-        jobs.run_job(
-            self, "Printing forms", work, lambda n: self._say(f"Sent {n} form(s) to the printer."), writes=False
-        )
+        def done(n: int) -> None:
+            self._say(f"Sent {n} form(s) to the printer.")
+            if claims_forms:
+                self.forms_printed.emit(name)
+
+        jobs.run_job(self, "Printing forms", work, done, writes=False)
 
     def _on_save_clicked(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Save forms as PDF", "cms1500.pdf", "PDF files (*.pdf)")
         if not path:
+            return
+        if self._save_forms is not None and not self.alignment_button.isChecked():
+            self._save_forms(Path(path))
             return
         pages, mode, offset, layout = self.current_pages(), self.mode(), self.offset(), self._layout
 
@@ -300,6 +314,13 @@ class FormPrintDialog(QDialog):
 
     def _say(self, message: str) -> None:
         self.note.setText(message)
+
+    def set_busy(self, busy: bool, message: str = "") -> None:
+        """While the owner records what was printed or saved: no second run, and a word on what is happening."""
+        self.print_button.setEnabled(not busy)
+        self.save_button.setEnabled(not busy)
+        if message:
+            self._say(message)
 
     def _offset_spin(self, name: str, accessible: str) -> QDoubleSpinBox:
         spin = QDoubleSpinBox()
