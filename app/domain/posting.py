@@ -35,6 +35,8 @@ class ClaimPostingIn:
     lines: tuple[LinePostingIn, ...]
     payer_claim_number: str | None = None
     remarks: tuple[str, ...] = ()
+    # 835 claim-level CAS (in addition to the lines'): the ledger carries them on the claim's first line.
+    claim_adjustments: tuple[AdjustmentIn, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,10 @@ from app.services.code_validity import CodeValidityService
 from app.services.codesets import CodeSetService
 from app.services.coding import CodingService
 from app.services.encounters import EncounterService
+from app.services.era_posting import EraImportService
 from app.services.importer import ImportService
 from app.services.ledger import LedgerService
+from app.services.paper_posting import PaperPostingService
 from app.services.patients import PatientService
 from app.services.posting import PostingService
 from app.services.practice import PracticeService
@@ -50,6 +52,8 @@ class Services:
     scrubber: ScrubService
     settings: SettingsService
     submission: SubmissionService
+    paper_posting: PaperPostingService
+    era_import: EraImportService
 
     def close(self) -> None:
         self.codesets.close()
@@ -100,4 +104,6 @@ def open_services(path: Path | str, user: str | None = None, codesets_path: Path
         scrubber=scrubber,
         settings=settings,
         submission=SubmissionService(db, ClaimDocumentService(db), claims, scrubber, settings, who),
+        paper_posting=PaperPostingService(db, claims, who),
+        era_import=EraImportService(db, claims, who),
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.domain.ledger import party_for_sequence
 from app.domain.money import from_cents, to_cents
-from app.domain.posting import GROUP_CODES, ClaimPostingIn, RemittanceIn, is_denial, line_balances
+from app.domain.posting import GROUP_CODES, AdjustmentIn, ClaimPostingIn, RemittanceIn, is_denial, line_balances
 from app.errors import ClaimDeskError, NotFoundError, ValidationError
 from app.services.claims import CoverageIndex
 from app.services.ledger import LedgerWriter
@@ -31,6 +31,7 @@ from db.models import (
 from db.session import Database
 
 CONTRACTUAL_CARCS = frozenset({"45", "253", "59"})
+PRIOR_PAYER_CARCS = frozenset({"23"})  # "the impact of prior payer(s) adjudication"
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,8 @@ class _ClaimPlan:
     remarks: tuple[str, ...]
     lines: list[_LinePlan]
     status: str
+    claim_adjustments: list[dict[str, Any]] = field(default_factory=list)
+    claim_ledger: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
 
 def _plan_claim(
@@ -181,49 +184,8 @@ def _plan_claim(
             )
         adjustments = []
         for adj in lp_in.adjustments:
-            if adj.group_code not in GROUP_CODES:
-                raise ValidationError(f"Unknown adjustment group {adj.group_code!r} (expected CO, PR, OA, PI or CR).")
-            cents = to_cents(adj.amount)
-            adjustments.append({"group_code": adj.group_code, "carc": adj.carc, "amount_cents": cents})
-            tags = {"group_code": adj.group_code, "carc": adj.carc, **common}
-            if adj.group_code == "PR":
-                target = next_party if lp_in.then == "next_payer" else "patient"
-                ledger.append(
-                    (
-                        "transfer",
-                        {"line": key, "from_party": party, "to_party": target, "amount_cents": cents, "on": on, **tags},
-                    )
-                )
-            elif adj.carc in CONTRACTUAL_CARCS and adj.group_code == "CO":
-                ledger.append(
-                    (
-                        "add",
-                        {
-                            "line": key,
-                            "kind": "adjustment",
-                            "party": party,
-                            "amount_cents": -cents,
-                            "on": on,
-                            "adjustment_type": "contractual",
-                            **tags,
-                        },
-                    )
-                )
-            elif lp_in.then == "next_payer" and later:
-                ledger.append(
-                    (
-                        "transfer",
-                        {
-                            "line": key,
-                            "from_party": party,
-                            "to_party": next_party,
-                            "amount_cents": cents,
-                            "on": on,
-                            **tags,
-                        },
-                    )
-                )
-            # Otherwise a denied amount stays owed by this payer until it is appealed or written off.
+            adjustments.append(_adjustment_row(adj))
+            ledger.extend(_adjustment_ledger(adj, key, party, next_party, lp_in.then, on, common))
         denial = None
         if is_denial(lp_in.paid, lp_in.adjustments):
             main = next(a for a in lp_in.adjustments if a.group_code != "PR" and a.carc != "45")
@@ -257,7 +219,70 @@ def _plan_claim(
         )
     denied = sum(1 for p in plans if p.denial)
     status = "denied" if denied == len(plans) else "partially_paid" if denied else "paid"
-    return _ClaimPlan(claim.id, payment, posting.remarks, plans, status)
+    claim_rows, claim_ledger = [], []
+    if posting.claim_adjustments:
+        first = lines[posting.lines[0].claim_line_id] if posting.lines else claim.lines[0]
+        key = (first.service_line_id, encounter.patient_id)
+        common = {"payer_id": claim.payer_id, "claim_id": claim.id, "remittance_id": remit.id}
+        then = posting.lines[0].then if posting.lines else "patient"
+        for adj in posting.claim_adjustments:
+            claim_rows.append(_adjustment_row(adj))
+            claim_ledger.extend(_adjustment_ledger(adj, key, party, next_party, then, on, common))
+        payment["patient_responsibility_cents"] += to_cents(
+            sum((a.amount for a in posting.claim_adjustments if a.group_code == "PR"), Decimal("0"))
+        )
+    return _ClaimPlan(claim.id, payment, posting.remarks, plans, status, claim_rows, claim_ledger)
+
+
+def _adjustment_row(adj: AdjustmentIn) -> dict[str, Any]:
+    if adj.group_code not in GROUP_CODES:
+        raise ValidationError(f"Unknown adjustment group {adj.group_code!r} (expected CO, PR, OA, PI or CR).")
+    return {"group_code": adj.group_code, "carc": adj.carc, "amount_cents": to_cents(adj.amount)}
+
+
+def _adjustment_ledger(
+    adj: AdjustmentIn,
+    key: tuple[int, int],
+    party: str,
+    next_party: str,
+    then: str,
+    on: dt.date,
+    common: dict[str, Any],
+) -> list[tuple[str, dict[str, Any]]]:
+    """What one CAS adjustment does to who owes the line: patient responsibility moves to the next payer or
+    the patient, a contractual adjustment (or a settled rest) is written off, a prior payer's share (OA-23)
+    changes nothing, and anything else stays with this payer as a denial to work."""
+    cents = to_cents(adj.amount)
+    tags = {"group_code": adj.group_code, "carc": adj.carc, **common}
+    if adj.group_code == "PR":
+        target = next_party if then == "next_payer" else "patient"
+        return [
+            (
+                "transfer",
+                {"line": key, "from_party": party, "to_party": target, "amount_cents": cents, "on": on, **tags},
+            )
+        ]
+    if adj.carc in PRIOR_PAYER_CARCS:
+        # OA-23 on a later payer's remittance: the part of the charge the earlier payer already settled
+        # (paid or wrote off). It is recorded with the payment but was never owed by this payer.
+        return []
+    if adj.carc in CONTRACTUAL_CARCS and adj.group_code == "CO":
+        kind = "contractual"
+    elif then == "settle":
+        kind = "write_off"  # the biller settles the rest
+    else:
+        # A denied amount stays owed by this payer until it is appealed, corrected or written off: it is the
+        # follow-up queue's work, never quietly moved to the next payer or the patient.
+        return []
+    entry = {
+        "line": key,
+        "kind": "adjustment",
+        "party": party,
+        "amount_cents": -cents,
+        "on": on,
+        "adjustment_type": kind,
+    }
+    return [("add", {**entry, **tags})]
 
 
 def _write_plans(s: Session, remit: RemittanceRecord, plans: list[_ClaimPlan], user: str, stamp: dt.datetime) -> int:
@@ -279,6 +304,14 @@ def _write_plans(s: Session, remit: RemittanceRecord, plans: list[_ClaimPlan], u
             txn = ledger.new_txn()
             for op, kwargs in lp.ledger:
                 getattr(ledger, op)(txn_id=txn, line_payment_id=lp_id, **kwargs)
+        for plan, cp_id in zip(plans, cp_ids, strict=True):
+            adjustments.extend(
+                {**a, "claim_payment_id": cp_id, "line_payment_id": None} for a in plan.claim_adjustments
+            )
+            if plan.claim_ledger:
+                txn = ledger.new_txn()
+                for op, kwargs in plan.claim_ledger:
+                    getattr(ledger, op)(txn_id=txn, **kwargs)
     for plan, cp_id in zip(plans, cp_ids, strict=True):
         remarks.extend({"claim_payment_id": cp_id, "line_payment_id": None, "code": c} for c in plan.remarks)
     insert_rows(s, AdjustmentRecord, adjustments)
