@@ -103,6 +103,12 @@ def submission(db: Path) -> dict:
     return last_json(out)
 
 
+def era_import(db: Path) -> dict:
+    """An 835 paying the first payer's sent claims, imported on a copy (and imported again)."""
+    _wall, out = run_child([sys.executable, str(HERE / "era_bench.py"), str(db)])
+    return last_json(out)
+
+
 def scrubber(db: Path) -> dict:
     """The claim scrubber over 10,000 claims against a synthetic full-size NCCI edition (2.5M PTP rows)."""
     _wall, out = run_child([sys.executable, str(HERE / "scrub_bench.py"), str(db), str(OUT / "ncci-synthetic")])
@@ -137,6 +143,8 @@ def main() -> int:
     claims = claim_list(db)
     print("837P and CMS-1500 ...", flush=True)
     sending = submission(db)
+    print("835 import ...", flush=True)
+    era = era_import(db)
 
     results = {
         "encounters": args.encounters,
@@ -150,6 +158,7 @@ def main() -> int:
         "scrubber": scrub,
         "claim_list": claims,
         "submission": sending,
+        "era_import": era,
     }
     (OUT / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     rows = [
@@ -201,6 +210,11 @@ def main() -> int:
         (
             f"{sending['forms_claims']:,} claims to CMS-1500 forms in one plain-paper PDF",
             f"{sending['forms_pdf_seconds']} s ({sending['forms_pages']:,} forms, {sending['forms_pdf_mb']} MB)",
+        ),
+        (
+            f"Import an 835 paying {era['claims']:,} claims (parse, balance, match, post, next-payer claims)",
+            f"{era['import_seconds']} s = {era['claims_per_second']:,} claims/s, peak {era['peak_mib']} MiB; "
+            f"the same file again {era['second_import_seconds']} s, nothing posted",
         ),
     ]
     print(f"\n| {args.encounters:,} encounters | figure |\n|---|---|")

@@ -323,7 +323,7 @@ class ClaimService:
             ):
                 owed[(line_encounter[line_id], party)] += amount
         payers = {p.id: p for p in s.scalars(select(PayerRecord))}
-        created: list[int] = []
+        planned: list[tuple[EncounterRecord, int, dict[str, Any], str]] = []
         for claim in claims:
             enc = encounters[claim.encounter_id]
             sequence = claim.payer_sequence + 1
@@ -334,35 +334,49 @@ class ClaimService:
                 continue
             cov = in_force[sequence - 1]
             payer = payers[cov.payer_id]
-            record = ClaimRecord(
-                claim_number=f"TMP-{enc.id}-{sequence}",
-                encounter_id=enc.id,
-                coverage_id=cov.id,
-                payer_id=payer.id,
-                payer_sequence=sequence,
-                frequency_code="1",
-                status="draft",
-                submission_method=payer.submission_method,
-                created_at=stamp,
-                total_charge_cents=sum(sl.charge_cents for sl in enc.service_lines),
-            )
-            s.add(record)
-            s.flush()
-            record.claim_number = claim_number(record.id)
-            for n, sl in enumerate(enc.service_lines, 1):
-                record.lines.append(_claim_line_record(n, sl))
-            record.history.append(
-                ClaimStatusEventRecord(
-                    status="draft",
-                    by_user=self.user,
-                    at=stamp,
-                    note=f"balance after {claim.claim_number} to the next payer",
-                )
-            )
             existing.add((enc.id, sequence))
-            created.append(record.id)
-        s.flush()
-        return created
+            row = {
+                "claim_number": f"TMP-{enc.id}-{sequence}",
+                "encounter_id": enc.id,
+                "coverage_id": cov.id,
+                "payer_id": payer.id,
+                "payer_sequence": sequence,
+                "frequency_code": "1",
+                "status": "draft",
+                "submission_method": payer.submission_method,
+                "created_at": stamp,
+                "total_charge_cents": sum(sl.charge_cents for sl in enc.service_lines),
+            }
+            planned.append((enc, sequence, row, claim.claim_number))
+        if not planned:
+            return []
+        created = insert_returning_ids(s, ClaimRecord, [row for _, _, row, _ in planned])
+        update_by_id(s, ClaimRecord, [{"id": cid, "claim_number": claim_number(cid)} for cid in created])
+        insert_rows(
+            s,
+            ClaimLineRecord,
+            [
+                _claim_line(cid, n, sl)
+                for (enc, _, _, _), cid in zip(planned, created, strict=True)
+                for n, sl in enumerate(enc.service_lines, 1)
+            ],
+        )
+        insert_rows(
+            s,
+            ClaimStatusEventRecord,
+            [
+                {
+                    "claim_id": cid,
+                    "status": "draft",
+                    "by_user": self.user,
+                    "at": stamp,
+                    "note": f"balance after {source} to the next payer",
+                }
+                for (_, _, _, source), cid in zip(planned, created, strict=True)
+            ],
+        )
+        s.expire_all()
+        return list(created)
 
     def resolve(self, ref: str | int) -> int:
         """A claim id from what a user types: the database id or our claim number ('CD00000012')."""
