@@ -1,3 +1,14 @@
 """CLI subcommands; importing this package registers them with `app.cli`."""
 
-from app.commands import claims, codes, coding, data, demo, demographics, practice, suggest  # noqa: F401
+from app.commands import (  # noqa: F401
+    account,
+    ar,
+    claims,
+    codes,
+    coding,
+    data,
+    demo,
+    demographics,
+    practice,
+    suggest,
+)

@@ -6,6 +6,7 @@ import getpass
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.services.ar import ArService
 from app.services.changes import ChangeBus
 from app.services.claim_documents import ClaimDocumentService
 from app.services.claim_list import ClaimListService
@@ -16,14 +17,17 @@ from app.services.coding import CodingService
 from app.services.encounters import EncounterService
 from app.services.era_posting import EraImportService
 from app.services.importer import ImportService
+from app.services.kpi import KpiService
 from app.services.ledger import LedgerService
 from app.services.paper_posting import PaperPostingService
+from app.services.patient_account import PatientAccountService
 from app.services.patients import PatientService
 from app.services.posting import PostingService
 from app.services.practice import PracticeService
 from app.services.pricing import PricingService
 from app.services.scrubber import ScrubService
 from app.services.settings import SettingsService
+from app.services.statements import StatementService
 from app.services.submission import SubmissionService
 from db.migrate import refuse_foreign_database, upgrade_to_head
 from db.session import Database
@@ -54,6 +58,10 @@ class Services:
     submission: SubmissionService
     paper_posting: PaperPostingService
     era_import: EraImportService
+    accounts: PatientAccountService
+    statements: StatementService
+    ar: ArService
+    kpi: KpiService
 
     def close(self) -> None:
         self.codesets.close()
@@ -84,6 +92,7 @@ def open_services(path: Path | str, user: str | None = None, codesets_path: Path
     claims = ClaimService(db, who)
     scrubber = ScrubService(db, codesets, who)
     settings = SettingsService(db, who)
+    ar = ArService(db, codesets, who)
     return Services(
         db=db,
         user=who,
@@ -106,4 +115,8 @@ def open_services(path: Path | str, user: str | None = None, codesets_path: Path
         submission=SubmissionService(db, ClaimDocumentService(db), claims, scrubber, settings, who),
         paper_posting=PaperPostingService(db, claims, who),
         era_import=EraImportService(db, claims, who),
+        accounts=PatientAccountService(db, who),
+        statements=StatementService(db, settings, who),
+        ar=ar,
+        kpi=KpiService(db, ar),
     )

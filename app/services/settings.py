@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from app.domain.statements import DEFAULT_DUNNING, check_days, check_money_setting
 from app.errors import ValidationError
 from db.models import AuditLogRecord, SettingRecord
 from db.session import Database
@@ -91,6 +92,35 @@ SETTINGS: dict[str, Setting] = {
         Setting("x12.next_interchange", int, 1, "the next ISA13 interchange control number", _control_number),
         Setting("x12.next_group", int, 1, "the next GS06 group control number", _control_number),
         Setting("x12.next_transaction", int, 1, "the next ST02 transaction set control number", _control_number),
+        Setting(
+            "statement.minimum_balance",
+            str,
+            "5.00",
+            "no statement for a patient balance below this",
+            check_money_setting,
+        ),
+        Setting("statement.days_between", int, 28, "days from one statement to the next for a guarantor", check_days),
+        Setting("statement.due_days", int, 21, "days from the statement date to its due date", check_days),
+        Setting(
+            "statement.small_balance_writeoff",
+            str,
+            "0.00",
+            "write off patient balances below this after enough statements (0.00: never)",
+            check_money_setting,
+        ),
+        Setting(
+            "statement.writeoff_after_statements",
+            int,
+            3,
+            "statements a small balance gets before it is written off",
+            check_days,
+        ),
+        Setting(
+            "statement.dunning_tiers",
+            str,
+            DEFAULT_DUNNING,
+            "dunning messages by statements already sent for the balance, separated by |",
+        ),
     )
 }
 
