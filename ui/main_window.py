@@ -32,10 +32,13 @@ from ui.bus import subscribe
 from ui.dialogs.shortcuts import ShortcutsDialog
 from ui.icons import icon
 from ui.jobs import Job, run_job, run_quiet, show_error
+from ui.panels.ar import AR_SHORTCUTS, ArPanel
 from ui.panels.claims import CLAIMS_SHORTCUTS, ClaimsPanel
 from ui.panels.code_lookup import CodeLookupPanel
 from ui.panels.coding import CodingPanel
 from ui.panels.encounters import EncountersPanel
+from ui.panels.front_desk import FRONT_DESK_SHORTCUTS, FrontDeskPanel
+from ui.panels.payments import PAYMENTS_SHORTCUTS, PaymentsPanel
 from ui.widgets.encounter_details import EncounterDetailsPane
 
 log = logging.getLogger("claimdesk.ui")
@@ -59,6 +62,9 @@ PANELS: list[PanelSpec] = [
     PanelSpec("coding", "Coding", "coding", CodingPanel),
     PanelSpec("codes", "Code lookup", "codes", CodeLookupPanel),
     PanelSpec("claims", "Claims", "claims", ClaimsPanel),
+    PanelSpec("payments", "Payments", "payments", PaymentsPanel),
+    PanelSpec("ar", "A/R", "ar", ArPanel),
+    PanelSpec("front_desk", "Front desk", "front_desk", FrontDeskPanel),
 ]
 
 # Shortcuts that live inside panels, listed in Help > Keyboard shortcuts.
@@ -77,6 +83,9 @@ PANEL_SHORTCUTS: list[tuple[str, str]] = [
     ("Ctrl+Up / Ctrl+Down, Delete", "Coding: reorder or remove the current diagnosis"),
     ("Esc", "Coding: back to the worklist (or to the claims, when a finding opened it)"),
     *CLAIMS_SHORTCUTS,
+    *PAYMENTS_SHORTCUTS,
+    *AR_SHORTCUTS,
+    *FRONT_DESK_SHORTCUTS,
 ]
 
 
@@ -441,7 +450,10 @@ class MainWindow(QMainWindow):
             ("Ctrl+Q", "Quit"),
         ]
         rows += [(f"Ctrl+{n}", f"Show {spec.title}") for n, spec in enumerate(PANELS, start=1) if n <= 9]
-        rows += [("Ctrl+I", "Show or hide the encounter details"), ("Ctrl+/", "This list")]
+        rows += [
+            ("Ctrl+I", "Show or hide the encounter details (in Payments: import an 835 file)"),
+            ("Ctrl+/", "This list"),
+        ]
         return rows + PANEL_SHORTCUTS
 
     def show_shortcuts(self) -> None:

@@ -9,6 +9,7 @@ from app.commands import (  # noqa: F401
     data,
     demo,
     demographics,
+    payments,
     practice,
     suggest,
 )

@@ -131,6 +131,18 @@ class Receipt:
 
 
 @dataclass(frozen=True)
+class PaymentSummary:
+    """One payment on an account, for picking it to reprint its receipt or undo it."""
+
+    payment_id: int
+    received_on: dt.date
+    method: str
+    reference: str | None
+    amount_cents: int
+    undone: bool  # its ledger entries have been reversed
+
+
+@dataclass(frozen=True)
 class Refund:
     patient_id: int
     amount_cents: int

@@ -72,6 +72,21 @@ class StatementCandidate:
 
 
 @dataclass(frozen=True)
+class StatementSummary:
+    """One statement printed in an earlier or this run, for listing and reprinting."""
+
+    statement_id: int
+    run_id: int
+    statement_date: dt.date
+    guarantor_name: str
+    guarantor_account: str
+    amount_due_cents: int
+    statement_number: int
+    dunning_tier: int
+    sent_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
 class WriteOffResult:
     guarantors: int
     amount_cents: int

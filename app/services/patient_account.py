@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import case, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from app.domain.account import (
     PAYMENT_METHODS,
@@ -20,6 +20,7 @@ from app.domain.account import (
     AppliedAmount,
     LedgerRow,
     OpenLine,
+    PaymentSummary,
     Receipt,
     Refund,
     account_lines,
@@ -172,12 +173,12 @@ class PatientAccountService:
     def resolve(self, reference: str | int) -> int:
         """A patient by account number or record id."""
         with self.db.session() as s:
-            return _resolve(s, reference)
+            return resolve_patient(s, reference)
 
     def account(self, account_number_or_id: str | int) -> Account:
         """Every charge, payment, adjustment, transfer and statement in date order, in plain words."""
         with self.db.session() as s:
-            pid = _resolve(s, account_number_or_id)
+            pid = resolve_patient(s, account_number_or_id)
             patient = s.get(PatientRecord, pid)
             assert patient is not None
             rows = load_rows(s, [pid])
@@ -200,6 +201,31 @@ class PatientAccountService:
             insurance = lines[-1].insurance_cents if lines else 0
             owed = lines[-1].patient_cents if lines else 0
             return Account(pid, patient.account_number, patient_name(patient), tuple(lines), insurance, owed)
+
+    def payments(self, account_number_or_id: str | int) -> list[PaymentSummary]:
+        """The payments on this account, newest first: those the patient made, those of the patients they are
+        guarantor for, and any payment applied to the patient's lines; `undone` once reversed."""
+        with self.db.session() as s:
+            pid = resolve_patient(s, account_number_or_id)
+            P = PatientPaymentRecord
+            applied = select(L.patient_payment_id).where(L.patient_id == pid, L.patient_payment_id.is_not(None))
+            payments = s.scalars(
+                select(P)
+                .where(P.patient_id.in_(_family(s, pid)) | P.id.in_(applied))
+                .order_by(P.received_on.desc(), P.id.desc())
+            ).all()
+            reversed_entry = aliased(L)
+            undone = set(
+                s.scalars(
+                    select(L.patient_payment_id)
+                    .join(reversed_entry, reversed_entry.reverses_entry_id == L.id)
+                    .where(L.patient_payment_id.in_([p.id for p in payments]), L.kind == "patient_payment")
+                )
+            )
+            return [
+                PaymentSummary(p.id, p.received_on, p.method, p.reference, p.amount_cents, p.id in undone)
+                for p in payments
+            ]
 
     def receipt(self, payment_id: int) -> Receipt:
         with self.db.session() as s:
@@ -224,7 +250,7 @@ class PatientAccountService:
             raise ValidationError(f"Payment method {method!r}: expected one of {', '.join(PAYMENT_METHODS)}.")
         on = received_on or dt.date.today()
         with self.db.transaction() as s:
-            pid = _resolve(s, patient)
+            pid = resolve_patient(s, patient)
             family = _family(s, pid)
             lines = open_lines(s, family)
             if not lines:
@@ -307,7 +333,7 @@ class PatientAccountService:
             raise ValidationError("Say why the refund is made.")
         day = on or dt.date.today()
         with self.db.transaction() as s:
-            pid = _resolve(s, patient)
+            pid = resolve_patient(s, patient)
             lines = open_lines(s, _family(s, pid))
             credit = -sum(ln.patient_cents for ln in lines)
             if credit <= 0:
@@ -348,7 +374,7 @@ class PatientAccountService:
         return write_receipt(receipt, header, Path(path))
 
 
-def _resolve(s: Session, reference: str | int) -> int:
+def resolve_patient(s: Session, reference: str | int) -> int:
     if isinstance(reference, int):
         if s.get(PatientRecord, reference) is None:
             raise NotFoundError(f"No patient {reference}.")

@@ -27,6 +27,7 @@ from app.domain.statements import (
     StatementContent,
     StatementOptions,
     StatementRunResult,
+    StatementSummary,
     WriteOffResult,
     dunning_messages,
     dunning_tier,
@@ -34,7 +35,14 @@ from app.domain.statements import (
 from app.errors import NotFoundError, ValidationError
 from app.services.jobs import JobContext
 from app.services.ledger import LedgerWriter
-from app.services.patient_account import format_zip, load_rows, party_names, patient_name, practice_header
+from app.services.patient_account import (
+    format_zip,
+    load_rows,
+    party_names,
+    patient_name,
+    practice_header,
+    resolve_patient,
+)
 from app.services.settings import SettingsService
 from db.bulk import insert_returning_ids
 from db.models import AuditLogRecord, PatientRecord, StatementRecord, StatementRunRecord
@@ -242,6 +250,35 @@ class StatementService:
                 return StatementRunResult(run.id, tuple(ids), run.total_due_cents, path, written_off)
         finally:
             part.unlink(missing_ok=True)
+
+    def statements(self, limit: int = 500, guarantor: str | int | None = None) -> list[StatementSummary]:
+        """Statements printed so far, newest first (at most `limit`); only one guarantor's when given (account
+        number or patient id)."""
+        S, P = StatementRecord, PatientRecord
+        query = (
+            select(
+                S.id,
+                S.run_id,
+                S.statement_date,
+                P.first_name,
+                P.last_name,
+                P.account_number,
+                S.amount_due_cents,
+                S.statement_number,
+                S.dunning_tier,
+                S.sent_at,
+            )
+            .join(P, P.id == S.guarantor_id)
+            .order_by(S.statement_date.desc(), S.id.desc())
+            .limit(limit)
+        )
+        with self.db.session() as s:
+            if guarantor is not None:
+                query = query.where(S.guarantor_id == resolve_patient(s, guarantor))
+            return [
+                StatementSummary(sid, run, day, f"{first} {last}", account, due, number, tier, sent)
+                for sid, run, day, first, last, account, due, number, tier, sent in s.execute(query)
+            ]
 
     def content(self, statement_id: int) -> StatementContent:
         """Exactly what was printed on a statement."""

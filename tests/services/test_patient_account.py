@@ -118,3 +118,36 @@ def test_undoing_a_payment_is_a_reversal_that_restores_the_balance(desk: Service
     with desk.db.session() as s:
         assert s.scalar(select(func.count(LedgerEntryRecord.id))) == before + len(receipt.applied)
     assert desk.ledger.reconcile().ok
+
+
+def test_the_payments_list_every_payment_on_the_account_and_says_which_were_undone(desk: Services) -> None:
+    first = desk.accounts.take_payment("P001", "5.00", "cash", None, ON)
+    second = desk.accounts.take_payment("P001", "7.00", "check", "1002", ON + dt.timedelta(days=1))
+    desk.accounts.reverse_payment(first.payment_id, "wrong account", on=ON)
+
+    payments = desk.accounts.payments("P001")
+
+    assert [(p.payment_id, p.method, p.reference, p.amount_cents, p.undone) for p in payments] == [
+        (second.payment_id, "check", "1002", 700, False),
+        (first.payment_id, "cash", None, 500, True),
+    ]
+    assert payments[0].received_on == ON + dt.timedelta(days=1)
+    assert desk.accounts.payments("P004") == []
+
+
+def test_a_guarantors_payments_include_the_familys(desk: Services) -> None:
+    own = desk.accounts.take_payment("P002", "10.00", "card", "x9", ON)
+    with desk.db.transaction() as s:  # Cody (P003, Bob's dependent) has no charges: his payment is recorded as is
+        cody = PatientPaymentRecord(
+            patient_id=desk.accounts.resolve("P003"),
+            received_on=ON + dt.timedelta(days=1),
+            method="cash",
+            amount_cents=400,
+            created_by="test",
+        )
+        s.add(cody)
+        s.flush()
+        cody_id = cody.id
+
+    assert [p.payment_id for p in desk.accounts.payments("P002")] == [cody_id, own.payment_id]
+    assert [p.payment_id for p in desk.accounts.payments("P003")] == [cody_id]

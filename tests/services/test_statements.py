@@ -11,6 +11,7 @@ import pdfplumber
 import pytest
 from sqlalchemy import func, select
 
+from app.domain.money import format_money
 from app.domain.statements import StatementOptions, dunning_messages
 from app.services.container import Services
 from app.services.jobs import JobCancelled, JobContext
@@ -182,3 +183,23 @@ def test_a_cancelled_run_writes_nothing(desk: Services, tmp_path: Path) -> None:
     with desk.db.session() as s:
         assert s.scalar(select(func.count(StatementRunRecord.id))) == 0
         assert s.scalar(select(func.count(StatementRecord.id))) == 0
+
+
+def test_past_statements_are_listed_newest_first_and_reprint_as_printed(desk: Services, tmp_path: Path) -> None:
+    april = desk.statements.run(APRIL, None, tmp_path / "april.pdf")
+    desk.statements.mark_sent(april.run_id)
+    may = desk.statements.run(MAY, None, tmp_path / "may.pdf")
+
+    listed = desk.statements.statements()
+
+    assert [s.statement_id for s in listed] == sorted(may.statement_ids + april.statement_ids, reverse=True)
+    assert [s.run_id for s in listed] == [may.run_id] * may.count + [april.run_id] * april.count
+    assert all(s.sent_at is not None for s in listed if s.run_id == april.run_id)
+    assert all(s.sent_at is None for s in listed if s.run_id == may.run_id)
+    dana = desk.statements.statements(guarantor="P004")
+    assert [(s.guarantor_account, s.guarantor_name, s.statement_date) for s in dana][-1][0] == "P004"
+    assert [(s.statement_date, s.statement_number, s.dunning_tier) for s in dana] == [(MAY, 2, 1), (APRIL, 1, 0)]
+    assert len(desk.statements.statements(limit=2)) == 2
+    oldest = dana[-1]
+    (page,) = _pages(desk.statements.reprint(oldest.statement_id, tmp_path / "again.pdf"))
+    assert _amount_due(page) == format_money(oldest.amount_due_cents)
