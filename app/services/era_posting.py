@@ -270,6 +270,10 @@ class EraImportService:
         reversals: list[_Matched] = []
         unmatched: list[tuple[EraClaim, str]] = []
         self._prefetch(s, tx)
+        self._reversals_here: dict[str, int] = defaultdict(int)
+        for c in tx.claims:
+            if c.status_code == REVERSAL:
+                self._reversals_here[(c.patient_control_number or "").strip().upper()] += 1
         for era in tx.claims:
             if era.segment_number in held:
                 unmatched.append((era, "unbalanced: held for review"))
@@ -374,10 +378,31 @@ class EraImportService:
                 None,
                 f"claim {claim.claim_number}: the payer sent no service lines; post it from the paper EOB screen",
             )
+        if era.status_code != REVERSAL:
+            earlier = self._live_payment(s, claim.id, era)
+            if earlier:
+                return None, (
+                    f"claim {claim.claim_number} is already paid by this payer (check {earlier}); a second payment "
+                    "is an overpayment to refund or to be recouped: match it by hand only if the payer meant it"
+                )
         lines, problem = _match_lines(era.lines, list(claim.lines))
         if problem:
             return None, f"claim {claim.claim_number}: {problem}"
         return _Matched(era, claim, lines), None
+
+    def _live_payment(self, s: Session, claim_id: int, era: EraClaim) -> str | None:
+        """The check of an earlier payment of this claim that no reversal has undone (in the database or
+        earlier in this file), or None."""
+        rows = s.execute(
+            select(ClaimPaymentRecord.status_code, RemittanceRecord.check_number)
+            .join(RemittanceRecord, RemittanceRecord.id == ClaimPaymentRecord.remittance_id)
+            .where(ClaimPaymentRecord.claim_id == claim_id)
+            .order_by(ClaimPaymentRecord.id)
+        ).all()
+        live = [check for code, check in rows if code != REVERSAL]
+        undone = sum(1 for code, _ in rows if code == REVERSAL)
+        pending = getattr(self, "_reversals_here", {}).get((era.patient_control_number or "").strip().upper(), 0)
+        return live[-1] if len(live) - undone - pending > 0 else None
 
     def _for_payer(self, s: Session, claim: ClaimRecord, payer: PayerRecord) -> ClaimRecord | None:
         """The claim this payer adjudicated: ours, or the same encounter's claim to it (a crossover)."""

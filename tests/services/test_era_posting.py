@@ -284,3 +284,15 @@ def test_a_posted_payment_prints_in_plain_words(sent: Services, tmp_path: Path) 
         text = " ".join(page.extract_text() for page in doc.pages)
     assert E1 in text and "88.00" in text and "ZEPHYR" in text.upper()
     assert carc["45"][:30] in text.replace("\n", " ")
+
+
+def test_a_second_payment_of_a_paid_claim_is_held_as_an_overpayment(sent: Services, tmp_path: Path) -> None:
+    """The payer pays the same claim twice: the second payment is not posted over the first (that would
+    double the write-offs); it waits in the unmatched queue saying why, and the check still balances."""
+    sent.era_import.import_file(_file(tmp_path, payment(_e1_paid())))
+    before = sent.ledger.patient_balance(_patient_of(sent, "E1"))
+    again = sent.era_import.import_file(_file(tmp_path, payment(_e1_paid(), trace="EFT0000999"), name="dup.835"))
+    assert (again.posted, again.unmatched) == (0, 1)
+    assert "already paid by this payer (check EFT0000101)" in (again.outcomes[0].reason or "")
+    assert sent.ledger.patient_balance(_patient_of(sent, "E1")) == before
+    assert sent.ledger.reconcile().ok
