@@ -12,6 +12,7 @@ from app.domain.posting import AdjustmentIn, ClaimPostingIn, LinePostingIn, Remi
 from app.errors import ClaimDeskError, ValidationError
 from app.services.container import Services
 from db.models import (
+    ClaimPaymentRecord,
     ClaimRecord,
     DenialRecord,
     EncounterRecord,
@@ -135,39 +136,10 @@ def test_no_next_payer_claim_when_nothing_is_owed_by_one(loaded: Services) -> No
 
 def test_a_paid_claim_moves_coinsurance_to_the_secondary_payer(loaded: Services) -> None:
     bill(loaded)
-    claim = _claim(loaded, "E1")
-    visit, draw = claim.lines
-    remit = RemittanceIn(
-        payer_id=claim.payer_id,
-        check_number="EFT1001",
-        check_date=dt.date(2026, 3, 20),
-        total=D("88.00"),
-        claims=(
-            ClaimPostingIn(
-                claim.id,
-                "1",
-                (
-                    LinePostingIn(
-                        visit.id,
-                        paid=D("72.00"),
-                        allowed=D("90.00"),
-                        then="next_payer",
-                        adjustments=(AdjustmentIn("CO", "45", D("60.00")), AdjustmentIn("PR", "2", D("18.00"))),
-                    ),
-                    LinePostingIn(
-                        draw.id,
-                        paid=D("16.00"),
-                        allowed=D("20.00"),
-                        then="next_payer",
-                        adjustments=(AdjustmentIn("CO", "45", D("5.00")), AdjustmentIn("PR", "2", D("4.00"))),
-                    ),
-                ),
-                payer_claim_number="MCR123",
-            ),
-        ),
-    )
-    result = loaded.posting.post_remittance(remit)
-    assert result.paid_cents == 8800 and result.denials == 0
+    claim = _pay_primary_with_coinsurance_to_secondary(loaded)
+    with loaded.db.session() as s:
+        assert s.scalars(select(ClaimPaymentRecord.paid_cents)).one() == 8800
+        assert s.scalar(select(func.count(DenialRecord.id))) == 0
     bal = loaded.ledger.patient_balance(_patient_of(loaded, "E1"))
     assert bal.by_party == {"ins1": 0, "ins2": 2200, "ins3": 0, "patient": 0}
     assert loaded.claims.claim_status(claim.id) == "paid"

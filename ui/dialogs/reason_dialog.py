@@ -1,5 +1,5 @@
-"""Asks why, before a money action that is kept with its reason: undoing a posting, parking what is left of a
-check as an unapplied credit."""
+"""Asks why, before an action that is kept with its reason: undoing a posting, parking what is left of a
+check as an unapplied credit, letting a scrub finding through."""
 
 from __future__ import annotations
 
