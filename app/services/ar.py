@@ -12,6 +12,7 @@ from sqlalchemy import Date, Integer, String, and_, case, cast, func, literal, s
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql import ColumnElement, Subquery
 
+from app.chunking import chunked as _chunks
 from app.domain.aging import (
     BUCKET_LABELS,
     BUCKETS,
@@ -59,7 +60,6 @@ UNKNOWN_PAYER_KEY = "0"
 # Sent claims a payer may still owe on ("closed" ones are settled by the biller).
 QUEUE_STATUSES = ("submitted", "accepted", "rejected", "paid", "partially_paid", "denied")
 HIGH_PRIORITY_SCORE = 250
-_CHUNK = 900
 
 
 class ArService:
@@ -493,11 +493,6 @@ def _patient_names(s: Session, ids: set[int]) -> dict[int, str]:
 def _in(s: Session, query: Any, column: Any, ids: Iterable[int]) -> Iterator[Any]:
     for chunk in _chunks(list(ids)):
         yield from s.execute(query.where(column.in_(chunk))).all()
-
-
-def _chunks(ids: list[int]) -> Iterator[list[int]]:
-    for i in range(0, len(ids), _CHUNK):
-        yield ids[i : i + _CHUNK]
 
 
 def _date(value: Any) -> dt.date:

@@ -4,11 +4,11 @@ payer, what the earlier payers did (from their posted remittances). One batch re
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from app.chunking import chunked as _chunks
 from app.domain.claim_document import (
     Address,
     Adjustment,
@@ -39,8 +39,6 @@ from db.models import (
     RemittanceRecord,
 )
 from db.session import Database
-
-CHUNK = 500
 
 
 class ClaimDocumentService:
@@ -307,8 +305,3 @@ def _facility(f: FacilityRecord, billing: Provider) -> Provider | None:
     ):
         return None  # services at the billing address: no separate facility loop or item 32
     return Provider(f.name, None, f.npi, address=address)
-
-
-def _chunks(ids: list[int]) -> Iterator[list[int]]:
-    for i in range(0, len(ids), CHUNK):
-        yield ids[i : i + CHUNK]

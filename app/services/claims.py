@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from app.chunking import chunked as _chunks
 from app.domain.ledger import party_for_sequence
 from app.errors import ClaimDeskError, NotFoundError
 from app.services.jobs import JobContext
@@ -432,11 +433,6 @@ def _claim_line(claim_id: int, n: int, sl: ServiceLineRecord) -> dict[str, Any]:
         "place_of_service": sl.place_of_service,
         "ndc": sl.ndc,
     }
-
-
-def _chunks(ids: list[int], size: int = 500) -> Iterator[list[int]]:
-    for i in range(0, len(ids), size):
-        yield ids[i : i + size]
 
 
 def _now() -> dt.datetime:

@@ -13,6 +13,7 @@ import pydantic
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from app.chunking import chunked as _chunks
 from app.domain.import_format import (
     CoverageIn,
     EncounterIn,
@@ -559,8 +560,3 @@ def _coverage_values(c: CoverageIn, p: PatientIn, patient_id: int, payer_id: int
         "effective_to": c.effective_to,
         "copay_cents": to_cents(c.copay),
     }
-
-
-def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]

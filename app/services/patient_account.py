@@ -7,13 +7,14 @@ is a reversal of its transaction, never an edit.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, aliased
 
+from app.chunking import chunked as _chunks
 from app.domain.account import (
     PAYMENT_METHODS,
     Account,
@@ -47,12 +48,6 @@ from db.models import (
 from db.session import Database
 
 L = LedgerEntryRecord
-_CHUNK = 900  # SQLite bound-parameter headroom
-
-
-def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
-    for i in range(0, len(ids), _CHUNK):
-        yield ids[i : i + _CHUNK]
 
 
 def load_rows(s: Session, patient_ids: Sequence[int] | None = None) -> list[LedgerRow]:

@@ -12,13 +12,14 @@ import datetime as dt
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
+from app.chunking import chunked as _chunks
 from app.domain.codes import icd10cm_display, icd10cm_key
 from app.domain.ncci import AOC, MUE, NCCI_LABELS, PTP, describe_edition, missing_edition_warning
 from app.domain.payer_rules import PayerRule
@@ -61,7 +62,6 @@ from db.models import (
 )
 from db.session import Database
 
-CHUNK = 500
 MANIFESTATION_TITLE = "in diseases classified elsewhere"
 
 
@@ -393,11 +393,6 @@ def _in_force(row: Any, on: dt.date) -> bool:
     start = row.effective_from
     end = row.deleted_on
     return (start is None or start <= on) and (end is None or on < end)
-
-
-def _chunks(ids: list[int], size: int = CHUNK) -> Iterator[list[int]]:
-    for i in range(0, len(ids), size):
-        yield ids[i : i + size]
 
 
 class ScrubService:
