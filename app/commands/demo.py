@@ -49,6 +49,9 @@ def demo(args: argparse.Namespace) -> int:
             DemoOptions(seed=args.seed, patients=args.patients, encounters=args.encounters), JobContext(progress)
         )
         reconcile = services.ledger.reconcile()
+        from app.services.demo import write_sample_835
+
+        sample = write_sample_835(services.db, path.parent / "demo-835")
     finally:
         services.close()
     seconds = time.perf_counter() - started
@@ -63,6 +66,7 @@ def demo(args: argparse.Namespace) -> int:
         "remittances": result.remittances,
         "denied_lines": result.denials,
         "ledger_reconciles": reconcile.ok,
+        "sample_835": str(sample) if sample else None,
     }
     if args.json:
         print_json(summary)
@@ -74,6 +78,8 @@ def demo(args: argparse.Namespace) -> int:
             f"{result.claims} claims, {result.remittances} remittances; ledger "
             f"{'reconciles' if reconcile.ok else 'DOES NOT reconcile'}"
         )
+        if sample:
+            print(f"A sample Medicare 835 to try Payments > Import 835 on: {sample}")
     if not reconcile.ok:
         for problem in reconcile.problems[:20]:
             print(f"  {problem}", file=sys.stderr)

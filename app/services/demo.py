@@ -12,9 +12,10 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app.domain import demo_scenarios as sc
@@ -32,8 +33,10 @@ from db.models import (
     EncounterRecord,
     FeeScheduleEntryRecord,
     LocalEditRecord,
+    PatientRecord,
     PayerRecord,
     PayerRuleRecord,
+    PracticeRecord,
     SubmissionBatchRecord,
     UserRecord,
 )
@@ -691,3 +694,110 @@ class _History:
                 LinePostingIn(ln.id, paid=paid, allowed=allowed, adjustments=tuple(adjustments), then="next_payer")
             )
         return ClaimPostingIn(claim.id, "1", tuple(lines), payer_claim_number=f"PCN{claim.id:09d}")
+
+
+# ---------------------------------------------------------------------------------------------- sample 835
+
+DEMO_TRACE = "DEMOERA0001"
+
+
+def sample_remittance(
+    s: Any, payer: PayerRecord, claim_ids: list[int], paid_on: dt.date, trace: str = DEMO_TRACE
+) -> Any:
+    """An 835 payment of these claims as a payer would send it: each line paid at 56% of the charge, 14%
+    coinsurance (PR-2) and the rest contractual (CO-45). For the demo's sample file and the benchmarks."""
+    from app.domain.claim_document import Address
+    from app.domain.era import EraAdjustment, EraClaim, EraContact, EraLine, EraTransaction
+
+    practice = s.scalars(select(PracticeRecord).limit(1)).first()
+    rows = s.execute(
+        select(ClaimRecord, PatientRecord.last_name, PatientRecord.first_name, EncounterRecord.date_of_service)
+        .join(EncounterRecord, EncounterRecord.id == ClaimRecord.encounter_id)
+        .join(PatientRecord, PatientRecord.id == EncounterRecord.patient_id)
+        .where(ClaimRecord.id.in_(claim_ids))
+        .options(selectinload(ClaimRecord.lines))
+        .order_by(ClaimRecord.id)
+    ).all()
+    claims = []
+    for claim, last, first, dos in rows:
+        lines = []
+        for ln in claim.lines:
+            paid = ln.charge_cents * 56 // 100
+            coinsurance = ln.charge_cents * 14 // 100
+            lines.append(
+                EraLine(
+                    code=ln.code,
+                    modifiers=tuple(m for m in (ln.modifier1, ln.modifier2, ln.modifier3, ln.modifier4) if m),
+                    charge_cents=ln.charge_cents,
+                    paid_cents=paid,
+                    service_date_from=dos,
+                    service_date_to=dos,
+                    adjustments=(
+                        EraAdjustment("CO", "45", ln.charge_cents - paid - coinsurance),
+                        EraAdjustment("PR", "2", coinsurance),
+                    ),
+                )
+            )
+        claims.append(
+            EraClaim(
+                patient_control_number=claim.claim_number,
+                status_code="1",
+                charge_cents=sum(x.charge_cents for x in lines),
+                paid_cents=sum(x.paid_cents for x in lines),
+                patient_responsibility_cents=sum(x.charge_cents * 14 // 100 for x in lines),
+                filing_indicator="MB" if payer.claim_filing_indicator == "MB" else "ZZ",
+                payer_claim_number=f"ERA{claim.id:09d}",
+                patient_last=last,
+                patient_first=first,
+                lines=tuple(lines),
+            )
+        )
+    return EraTransaction(
+        control_number="0001",
+        handling_code="I",
+        total_paid_cents=sum(c.paid_cents for c in claims),
+        payment_method="ACH",
+        payment_date=paid_on,
+        trace_number=trace,
+        payer_identifier="1" + payer.payer_id.rjust(9, "0")[-9:],
+        payer_name=payer.name,
+        payer_id=payer.payer_id,
+        payer_address=Address(
+            payer.address1 or "PO BOX 1", None, payer.city or "HARRISBURG", payer.state or "PA", payer.zip or "17101"
+        ),
+        payer_contact=EraContact(name="EDI SUPPORT", phone="8005550100"),
+        payee_name=practice.name if practice else "PRACTICE",
+        payee_npi=practice.npi if practice else None,
+        payee_tin=practice.tin if practice else None,
+        claims=tuple(claims),
+    )
+
+
+def write_sample_835(db: Database, folder: Path, claims: int = 40) -> Path | None:
+    """A Medicare 835 paying some of the demo's claims still waiting for the payer, to try Import 835 on;
+    None when no such claim is left."""
+    from app.formats.x12 import Envelope, write_835
+
+    with db.session() as s:
+        payer = s.scalar(select(PayerRecord).where(PayerRecord.claim_filing_indicator == "MB").order_by(PayerRecord.id))
+        if payer is None:
+            return None
+        ids = list(
+            s.scalars(
+                select(ClaimRecord.id)
+                .where(ClaimRecord.payer_id == payer.id, ClaimRecord.status == "submitted")
+                .order_by(ClaimRecord.id)
+                .limit(claims)
+            )
+        )
+        if not ids:
+            return None
+        paid_on = (
+            s.scalar(select(func.max(ClaimRecord.first_billed_on)).where(ClaimRecord.id.in_(ids))) or FY2026_END
+        ) + dt.timedelta(days=14)
+        tx = sample_remittance(s, payer, ids, paid_on)
+    text = write_835([tx], Envelope("ZZ", payer.payer_id, "ZZ", "CLAIMDESK", payer.payer_id, "CLAIMDESK", 1, 1, "T"))
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "demo-medicare-era.835"
+    path.write_text(text, encoding="ascii")
+    return path

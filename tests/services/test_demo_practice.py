@@ -112,3 +112,15 @@ def test_claims_are_billed_after_the_visit_and_paid_after_billing(demo: Services
         ).all()
     assert rows and all(billed > dos for billed, dos in rows)
     assert all(billed <= dt.date.today() for billed, _ in rows)
+
+
+def test_the_demo_comes_with_a_medicare_835_that_passes_pyx12_and_posts(demo: Services, tmp_path) -> None:  # noqa: ANN001
+    from app.formats.x12 import validate_x12
+    from app.services.demo import write_sample_835
+
+    path = write_sample_835(demo.db, tmp_path / "demo-835", claims=25)
+    assert path is not None and validate_x12(path.read_text()) == []
+    result = demo.era_import.import_file(path)
+    assert result.unmatched == 0 and 0 < result.posted == len(result.outcomes) <= 25
+    assert demo.era_import.import_file(path).already_imported
+    assert demo.ledger.reconcile().ok
