@@ -6,12 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import html
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, QEvent, QModelIndex, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -54,6 +53,7 @@ from ui.models.paged_model import format_date, palette_is_dark
 from ui.widgets.bar_chart import Bar, BarChart
 from ui.widgets.filter_bar import BusyLabel, EmptyState, labelled, to_date
 from ui.widgets.kpi_card import GOALS, KpiCard
+from ui.widgets.panel_actions import ActionSpec, make_action, shortcut_rows
 from ui.widgets.row_table import RowTableView
 from ui.widgets.trend_chart import TrendChart, TrendPoint
 
@@ -78,13 +78,6 @@ CARDS_PER_ROW = 5
 TREND_MONTHS = 12
 
 
-@dataclass(frozen=True)
-class ActionSpec:
-    text: str
-    keys: tuple[str, ...]
-    does: str
-
-
 # Declared once: the buttons, the keys and Help > Keyboard shortcuts all read this.
 ACTIONS: dict[str, ActionSpec] = {
     "refresh": ActionSpec("Refresh", ("F5",), "Reload the tab on screen"),
@@ -93,7 +86,7 @@ ACTIONS: dict[str, ActionSpec] = {
     "add_note": ActionSpec("Add note…", ("N",), "Add a follow-up note and next-action date to the selected claim"),
 }
 AR_SHORTCUTS: list[tuple[str, str]] = [
-    *((" or ".join(a.keys), f"A/R: {a.does[0].lower()}{a.does[1:]}") for a in ACTIONS.values()),
+    *shortcut_rows("A/R", ACTIONS),
     ("Alt+A / Alt+W / Alt+K", "A/R: the Aging, Work queue and Key numbers tabs"),
     ("Enter or double-click", "A/R: list the claims in an aging cell"),
     ("Alt+M", "A/R: show only my work today in the queue"),
@@ -195,14 +188,7 @@ class ArPanel(QWidget):
     # ------------------------------------------------------------------ building
 
     def _action(self, key: str, slot: Callable[[], None]) -> QAction:
-        spec = ACTIONS[key]
-        action = QAction(spec.text, self)
-        action.setShortcuts([QKeySequence(k) for k in spec.keys])
-        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        action.setToolTip(f"{spec.does} ({', '.join(spec.keys)})")
-        action.triggered.connect(lambda _checked=False: slot())
-        self.addAction(action)
-        return action
+        return make_action(self, key, ACTIONS[key], slot)
 
     def _build_actions(self) -> None:
         self.refresh_action = self._action("refresh", self.reload)

@@ -31,8 +31,6 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QStackedWidget,
-    QToolBar,
-    QToolButton,
     QTreeView,
     QTreeWidget,
     QTreeWidgetItem,
@@ -75,6 +73,7 @@ from ui.panels.paged_list import Loaded, PagedListPanel
 from ui.widgets.banner import NoticeLabel
 from ui.widgets.filter_bar import DateRangeFilter, choice_combo, fill_choices, labelled, search_box
 from ui.widgets.flow_layout import FlowLayout
+from ui.widgets.panel_actions import ActionSpec, make_action, shortcut_rows, text_toolbar
 
 if TYPE_CHECKING:  # the form layouts and the print dialog load when the biller first prints, not at start-up
     from app.formats.cms1500 import FormPage
@@ -106,13 +105,6 @@ _COLUMN_CHARS: dict[ClaimColumn, int] = {
 }
 
 
-@dataclass(frozen=True)
-class ActionSpec:
-    text: str
-    keys: tuple[str, ...]
-    does: str
-
-
 # The panel's actions, declared once: the toolbar, the keys and Help > Keyboard shortcuts all read this.
 ACTIONS: dict[str, ActionSpec] = {
     "build": ActionSpec("Build claims", ("B",), "Build claims from the encounters ready to bill"),
@@ -135,7 +127,7 @@ ACTIONS: dict[str, ActionSpec] = {
     "void": ActionSpec("Void…", ("V",), "Create a void claim (frequency 8) for the selected sent claim"),
 }
 CLAIMS_SHORTCUTS: list[tuple[str, str]] = [
-    *((" or ".join(a.keys), f"Claims: {a.does[0].lower()}{a.does[1:]}") for a in ACTIONS.values() if a.keys),
+    *shortcut_rows("Claims", ACTIONS),
     ("Shift+F10 or Menu", "Claims: the selected claims' actions (scrub, print, export, correct, void)"),
     ("Enter or double-click", "Claims: read the claim's findings; on a finding, go to the field to fix it"),
     ("Esc", "Claims: from the findings back to the claims"),
@@ -258,15 +250,7 @@ class ClaimsPanel(PagedListPanel):
     # ------------------------------------------------------------------ building
 
     def _action(self, key: str, slot: Callable[[], None]) -> QAction:
-        spec = ACTIONS[key]
-        action = QAction(spec.text, self)
-        action.setShortcuts([QKeySequence(k) for k in spec.keys])
-        # Plain letters reach these only outside text fields: a line edit takes its typed characters first.
-        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        action.setToolTip(f"{spec.does} ({', '.join(spec.keys)})" if spec.keys else spec.does)
-        action.triggered.connect(lambda _checked=False: slot())
-        self.addAction(action)
-        return action
+        return make_action(self, key, ACTIONS[key], slot)
 
     def _build_actions(self) -> None:
         self.build_action = self._action("build", self.build_claims)
@@ -279,23 +263,14 @@ class ClaimsPanel(PagedListPanel):
         self.export_action = self._action("export_837p", self.export_837p)
         self.correct_action = self._action("correct", self.correct_claim)
         self.void_action = self._action("void", self.void_claim)
-        self.toolbar = QToolBar("Claims")
-        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self.toolbar.setFloatable(False)
-        self.toolbar.setMovable(False)
-        for group in (
+        self.toolbar = text_toolbar(
+            "Claims",
             (self.build_action, self.scrub_all_action, self.scrub_selected_action),
             (self.go_action, self.override_action),
             (self.print_action, self.export_action),
             (self.correct_action, self.void_action),
             (self.payer_rules_action,),
-        ):
-            if self.toolbar.actions():
-                self.toolbar.addSeparator()
-            for action in group:
-                self.toolbar.addAction(action)
-        for button in self.toolbar.findChildren(QToolButton):
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab moves between lists and fields; keys reach these
+        )
 
     def _build_claim_menu(self) -> None:
         """Right-click, Shift+F10 or the Menu key on the claims: what can be done with the selected ones."""

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QDate, QModelIndex, Qt, QUrl
-from PySide6.QtGui import QAction, QDesktopServices, QFont, QKeySequence
+from PySide6.QtGui import QAction, QDesktopServices, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -26,8 +26,6 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QTableView,
     QTabWidget,
-    QToolBar,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -57,17 +55,11 @@ from ui.models.front_desk_models import (
 from ui.models.payment_rows_model import RowsTableModel
 from ui.widgets.banner import NoticeLabel, problem_label
 from ui.widgets.filter_bar import EmptyState, labelled, search_box, to_date
+from ui.widgets.panel_actions import ActionSpec, make_action, shortcut_rows, text_toolbar
 
 REFRESH_ENTITIES = ("ledger", "remittance", "claim", "patient", "coverage", "statement", "payer")
 PDF_FILTER = "PDF files (*.pdf)"
 MATCH_LIMIT = 500  # worklist rows read to find patients by name
-
-
-@dataclass(frozen=True)
-class ActionSpec:
-    text: str
-    keys: tuple[str, ...]
-    does: str
 
 
 # The panel's actions, declared once: the toolbars, the keys and Help > Keyboard shortcuts read this.
@@ -84,7 +76,7 @@ ACTIONS: dict[str, ActionSpec] = {
 
 FRONT_DESK_SHORTCUTS: list[tuple[str, str]] = [
     ("Ctrl+F, then Enter", "Front desk: find a patient by name or account"),
-    *((" or ".join(a.keys), f"Front desk: {a.does[0].lower()}{a.does[1:]}") for a in ACTIONS.values() if a.keys),
+    *shortcut_rows("Front desk", ACTIONS),
 ]
 
 
@@ -162,15 +154,7 @@ class FrontDeskPanel(QWidget):
     # ------------------------------------------------------------------ building
 
     def _action(self, key: str, slot: Callable[[], None]) -> QAction:
-        spec = ACTIONS[key]
-        action = QAction(spec.text, self)
-        action.setObjectName(f"{key}_action")
-        action.setShortcuts([QKeySequence(k) for k in spec.keys])
-        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        action.setToolTip(f"{spec.does} ({', '.join(spec.keys)})" if spec.keys else spec.does)
-        action.triggered.connect(lambda _checked=False: slot())
-        self.addAction(action)
-        return action
+        return make_action(self, key, ACTIONS[key], slot)
 
     def _build_actions(self) -> None:
         self.take_payment_action = self._action("take_payment", self.take_payment)
@@ -181,18 +165,6 @@ class FrontDeskPanel(QWidget):
         self.run_action = self._action("run_statements", self.run_statements)
         self.mark_sent_action = self._action("mark_sent", self.mark_sent)
         self.reprint_action = self._action("reprint", self.reprint)
-
-    @staticmethod
-    def _toolbar(name: str, *actions: QAction) -> QToolBar:
-        bar = QToolBar(name)
-        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        bar.setFloatable(False)
-        bar.setMovable(False)
-        for action in actions:
-            bar.addAction(action)
-        for button in bar.findChildren(QToolButton):
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the keys reach these; Tab moves between fields
-        return bar
 
     def _build_account_tab(self) -> QWidget:
         page = QWidget()
@@ -218,8 +190,8 @@ class FrontDeskPanel(QWidget):
 
         top = QHBoxLayout()
         top.addWidget(self.search_edit)
-        top.addWidget(self._toolbar("Account", self.take_payment_action, self.print_receipt_action))
-        top.addWidget(self._toolbar("Corrections", self.undo_payment_action, self.refund_action))
+        top.addWidget(text_toolbar("Account", (self.take_payment_action, self.print_receipt_action)))
+        top.addWidget(text_toolbar("Corrections", (self.undo_payment_action, self.refund_action)))
         top.addStretch(1)
 
         self.patient_label = QLabel()
@@ -317,7 +289,7 @@ class FrontDeskPanel(QWidget):
         options.addWidget(self.pending_check)
         options.addStretch(1)
         actions = QHBoxLayout()
-        actions.addWidget(self._toolbar("Statements", self.preview_action, self.run_action, self.mark_sent_action))
+        actions.addWidget(text_toolbar("Statements", (self.preview_action, self.run_action, self.mark_sent_action)))
         self.candidates_label = QLabel("Preview the list to see who gets a statement.")
         self.candidates_label.setObjectName("candidates_count")
         actions.addWidget(self.candidates_label)
@@ -332,7 +304,7 @@ class FrontDeskPanel(QWidget):
         printed_label = QLabel("Statements printed (newest first)")
         printed_label.setBuddy(self.statements_view)
         printed.addWidget(printed_label)
-        printed.addWidget(self._toolbar("Printed", self.reprint_action))
+        printed.addWidget(text_toolbar("Printed", (self.reprint_action,)))
         printed.addStretch(1)
 
         layout = QVBoxLayout(page)

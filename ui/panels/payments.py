@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -32,8 +32,6 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStackedWidget,
     QTabWidget,
-    QToolBar,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -77,6 +75,7 @@ from ui.widgets.banner import ERROR_TEXT, problem_label
 from ui.widgets.eob_grid import EobGridView
 from ui.widgets.filter_bar import focus_search, labelled, search_box
 from ui.widgets.flow_layout import FlowLayout
+from ui.widgets.panel_actions import ActionSpec, make_action, shortcut_rows, text_toolbar
 from ui.widgets.row_table import RowTableView
 
 REFRESH_ENTITIES = ("remittance", "claim", "payer")
@@ -95,13 +94,6 @@ METHODS = (("Check", "CHK"), ("EFT", "ACH"), ("No payment", "NON"))
 ALL_PAYERS = "Choose the payer…"
 
 
-@dataclass(frozen=True)
-class ActionSpec:
-    text: str
-    keys: tuple[str, ...]
-    does: str
-
-
 # The panel's actions, declared once: the toolbar, the keys and Help > Keyboard shortcuts all read this.
 ACTIONS: dict[str, ActionSpec] = {
     "import_835": ActionSpec(
@@ -117,7 +109,7 @@ ACTIONS: dict[str, ActionSpec] = {
     "show_unmatched": ActionSpec("Unmatched", ("Ctrl+Shift+M",), "Show the 835 payments waiting to be matched"),
 }
 PAYMENTS_SHORTCUTS: list[tuple[str, str]] = [
-    *((" or ".join(a.keys), f"Payments: {a.does[0].lower()}{a.does[1:]}") for a in ACTIONS.values() if a.keys),
+    *shortcut_rows("Payments", ACTIONS),
     ("Ctrl+F", "Payments: find the claim on the EOB (Enter picks the one hit, or goes to the list)"),
     ("Tab / Shift+Tab, Enter", "Payments: next / previous amount to type on the EOB grid"),
     ("Home / End, Delete", "Payments: the line's first / last amount; clear a cell"),
@@ -208,14 +200,7 @@ class PaymentsPanel(QWidget):
     # ------------------------------------------------------------------ building
 
     def _action(self, key: str, slot: Callable[[], None]) -> QAction:
-        spec = ACTIONS[key]
-        action = QAction(spec.text, self)
-        action.setShortcuts([QKeySequence(k) for k in spec.keys])
-        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        action.setToolTip(f"{spec.does} ({', '.join(spec.keys)})" if spec.keys else spec.does)
-        action.triggered.connect(lambda _checked=False: slot())
-        self.addAction(action)
-        return action
+        return make_action(self, key, ACTIONS[key], slot)
 
     def _build_actions(self) -> None:
         self.import_action = self._action("import_835", self.import_835)
@@ -225,21 +210,12 @@ class PaymentsPanel(QWidget):
         self.match_action = self._action("match_claim", self.match_selected)
         self._action("show_eobs", lambda: self.tabs.setCurrentIndex(0))
         self._action("show_unmatched", lambda: self.show_unmatched())
-        self.toolbar = QToolBar("Payments")
-        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self.toolbar.setFloatable(False)
-        self.toolbar.setMovable(False)
-        for group in (
+        self.toolbar = text_toolbar(
+            "Payments",
             (self.import_action,),
             (self.post_action, self.finish_action, self.undo_action),
             (self.match_action,),
-        ):
-            if self.toolbar.actions():
-                self.toolbar.addSeparator()
-            for action in group:
-                self.toolbar.addAction(action)
-        for button in self.toolbar.findChildren(QToolButton):
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab moves between the fields; keys reach these
+        )
 
     def _build_header(self) -> None:
         """The check: typed once per batch. While a batch is open it shows what is applied and what is not."""
