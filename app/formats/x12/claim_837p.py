@@ -28,7 +28,7 @@ from app.domain.claim_document import (
 from app.domain.import_format import is_valid_npi
 from app.formats.x12 import envelope as env
 from app.formats.x12.envelope import Envelope
-from app.formats.x12.syntax import Checker, Delimiters, ProblemLog, X12DataError, d8, decimal_text, money
+from app.formats.x12.syntax import Delimiters, ProblemLog, SegmentWriter, X12DataError, d8, decimal_text, money
 
 VERSION = "005010X222A1"
 # TR3, CLM note 1: "limit the size of the transaction (ST-SE envelope) to a maximum of 5000 CLM segments".
@@ -39,7 +39,6 @@ MAX_DIAGNOSES = 12  # HI01-HI12
 MAX_OTHER_PAYERS = 10  # loop 2320 repeat
 MAX_LINE_ADJUDICATIONS = 15  # loop 2430 repeat
 MAX_CAS = 5  # CAS max use in 2320 and 2430
-CAS_TRIOS = 6  # reason/amount/quantity trios per CAS
 
 FILING_INDICATORS = frozenset("11 12 13 14 15 16 17 AM BL CH CI DS FI HM LM MA MB MC OF TV VA WC ZZ".split())
 PATIENT_RELATIONSHIPS = frozenset("01 19 20 21 39 40 53 G8".split())  # 2000C PAT01
@@ -60,7 +59,6 @@ _PROCEDURE = re.compile(r"[A-Z0-9]{5}")
 _MODIFIER = re.compile(r"[A-Z0-9]{2}")
 _ICD10 = re.compile(r"[A-Z][0-9][0-9A-Z]{1,5}")
 _NDC = re.compile(r"\d{11}")
-_CARC = re.compile(r"[A-Z0-9]{1,5}")
 
 
 @dataclass(frozen=True)
@@ -150,31 +148,13 @@ def write_837p(
     )
 
 
-class _Writer:
-    """Builds segments (without terminators) for one file, collecting problems as it goes."""
+class _Writer(SegmentWriter):
+    """Builds the 837P's segments (without terminators), collecting problems as it goes."""
 
     def __init__(self, delimiters: Delimiters) -> None:
-        self.log = ProblemLog()
-        self.check = Checker(delimiters, self.log)
-        self.e = delimiters.element
-        self.c = delimiters.component
+        super().__init__(delimiters)
         self._cache: dict[tuple[str, Hashable], tuple[list[str], list[tuple[str, str]]]] = {}
         self.submitter_phone = ""
-
-    # --- segment building ----------------------------------------------------------------------
-
-    def seg(self, *elements: str) -> str:
-        """A segment without trailing empty elements (X12 forbids trailing separators)."""
-        end = len(elements)
-        while end > 1 and not elements[end - 1]:
-            end -= 1
-        return self.e.join(elements[:end])
-
-    def comp(self, *parts: str) -> str:
-        end = len(parts)
-        while end > 1 and not parts[end - 1]:
-            end -= 1
-        return self.c.join(parts[:end])
 
     def shared(
         self, kind: str, key: Hashable, build: Callable[[], list[str]], claims: Sequence[ClaimDocument]
@@ -589,27 +569,8 @@ class _Writer:
             )
 
     def cas(self, adjustments: Sequence[Adjustment], where: str) -> list[str]:
-        """CAS segments: one group code each, up to six reason/amount/quantity trios, in the order
-        the groups first appear. Zero adjustments are left out (TR3: trios report non-zero adjustments)."""
-        k = self.check
-        by_group: dict[str, list[Adjustment]] = {}
-        for a in adjustments:
-            if a.amount_cents != 0:
-                by_group.setdefault(k.code(a.group_code, f"{where} group code", ADJUSTMENT_GROUPS), []).append(a)
-        out = []
-        for group, items in by_group.items():
-            for start in range(0, len(items), CAS_TRIOS):
-                elements = ["CAS", group]
-                for a in items[start : start + CAS_TRIOS]:
-                    elements += [
-                        k.pattern(a.carc, f"{where} reason code", _CARC, "a claim adjustment reason code"),
-                        money(a.amount_cents),
-                        "" if a.quantity is None else str(a.quantity),
-                    ]
-                out.append(self.seg(*elements))
-        if len(out) > MAX_CAS:
-            k.problem(where, f"needs {len(out)} CAS segments; X12 allows at most {MAX_CAS}")
-        return out
+        """CAS segments. Zero adjustments are left out (TR3: trios report non-zero adjustments)."""
+        return self.cas_segments([a for a in adjustments if a.amount_cents != 0], where, ADJUSTMENT_GROUPS, MAX_CAS)
 
     # --- loop 2400 and its 2410, 2420A, 2430 ---------------------------------------------------
 

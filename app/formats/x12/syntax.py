@@ -11,9 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import Any, Protocol
 
 from app.errors import ValidationError
 
@@ -169,6 +170,70 @@ class Checker:
         if not regex.fullmatch(value):
             self.problem(where, f"is {value!r}; expected {expected}")
         return value
+
+
+CAS_TRIOS = 6  # reason/amount/quantity trios per CAS
+_CARC = re.compile(r"[A-Z0-9]{1,5}")
+
+
+class Adjusting(Protocol):
+    group_code: str
+    carc: str
+    amount_cents: int
+    quantity: Any
+
+
+class SegmentWriter:
+    """Builds segments (without terminators) for one file, collecting problems as it goes: the base of the
+    837P and 835 writers."""
+
+    def __init__(self, delimiters: Delimiters) -> None:
+        self.log = ProblemLog()
+        self.check = Checker(delimiters, self.log)
+        self.e = delimiters.element
+        self.c = delimiters.component
+
+    def seg(self, *elements: str) -> str:
+        """A segment without trailing empty elements (X12 forbids trailing separators)."""
+        end = len(elements)
+        while end > 1 and not elements[end - 1]:
+            end -= 1
+        return self.e.join(elements[:end])
+
+    def comp(self, *parts: str) -> str:
+        end = len(parts)
+        while end > 1 and not parts[end - 1]:
+            end -= 1
+        return self.c.join(parts[:end])
+
+    def cas_segments(
+        self,
+        adjustments: Iterable[Adjusting],
+        where: str,
+        groups: frozenset[str],
+        max_segments: int,
+        quantity: Callable[[Any], str] = str,
+    ) -> list[str]:
+        """CAS segments: one group code each, up to six reason/amount/quantity trios, in the order the
+        groups first appear."""
+        k = self.check
+        by_group: dict[str, list[Adjusting]] = {}
+        for a in adjustments:
+            by_group.setdefault(k.code(a.group_code, f"{where} group code", groups), []).append(a)
+        out = []
+        for group, items in by_group.items():
+            for start in range(0, len(items), CAS_TRIOS):
+                elements = ["CAS", group]
+                for a in items[start : start + CAS_TRIOS]:
+                    elements += [
+                        k.pattern(a.carc, f"{where} reason code", _CARC, "a claim adjustment reason code"),
+                        money(a.amount_cents),
+                        "" if a.quantity is None else quantity(a.quantity),
+                    ]
+                out.append(self.seg(*elements))
+        if len(out) > max_segments:
+            k.problem(where, f"needs {len(out)} CAS segments; X12 allows at most {max_segments}")
+        return out
 
 
 def money(cents: int) -> str:

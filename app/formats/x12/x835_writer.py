@@ -28,7 +28,7 @@ from app.domain.era import (
 from app.domain.import_format import is_valid_npi
 from app.formats.x12 import envelope as env
 from app.formats.x12.envelope import Envelope
-from app.formats.x12.syntax import Checker, Delimiters, ProblemLog, X12DataError, d8, money
+from app.formats.x12.syntax import Delimiters, SegmentWriter, X12DataError, d8, money
 
 VERSION = "005010X221A1"
 FUNCTIONAL_GROUP = "HP"  # GS01 for health care claim payment/advice
@@ -41,7 +41,6 @@ FILING_INDICATORS = frozenset("12 13 14 15 16 17 AM CH DS HM LM MA MB MC OF TV V
 ADJUSTMENT_GROUPS = frozenset({"CO", "OA", "PI", "PR"})  # 5010 dropped CR
 PRODUCT_QUALIFIERS = frozenset({"AD", "ER", "HC", "HP", "IV", "N4", "N6", "NU", "UI", "WK"})
 ORIGINAL_QUALIFIERS = frozenset({"AD", "ER", "HC", "HP", "IV", "N4", "NU", "WK"})
-CAS_TRIOS = 6
 MAX_CAS = 99
 MAX_CLAIM_REMARKS = 5  # MOA03..MOA07
 MAX_LINE_REMARKS = 99  # LQ repeat
@@ -49,7 +48,6 @@ MAX_MODIFIERS = 4
 PLB_PAIRS = 6
 MAX_LINES = 999  # loop 2110 repeat
 
-_CARC = re.compile(r"[A-Z0-9]{1,5}")
 _RARC = re.compile(r"[A-Z0-9]{1,5}")
 _CODE = re.compile(r"[A-Z0-9]{1,48}")
 _MODIFIER = re.compile(r"[A-Z0-9]{2}")
@@ -103,25 +101,8 @@ def _gs(envelope: Envelope, delimiters: Delimiters, at: dt.datetime) -> str:
     return delimiters.element.join(elements)
 
 
-class _Writer:
-    def __init__(self, delimiters: Delimiters) -> None:
-        self.log = ProblemLog()
-        self.check = Checker(delimiters, self.log)
-        self.e = delimiters.element
-        self.c = delimiters.component
-
-    def seg(self, *elements: str) -> str:
-        """A segment without trailing empty elements (X12 forbids trailing separators)."""
-        end = len(elements)
-        while end > 1 and not elements[end - 1]:
-            end -= 1
-        return self.e.join(elements[:end])
-
-    def comp(self, *parts: str) -> str:
-        end = len(parts)
-        while end > 1 and not parts[end - 1]:
-            end -= 1
-        return self.c.join(parts[:end])
+class _Writer(SegmentWriter):
+    """Builds the 835's segments (without terminators), collecting problems as it goes."""
 
     # --- header, 1000A, 1000B ---------------------------------------------------------------------
 
@@ -345,25 +326,7 @@ class _Writer:
         return self.comp(qualifier, checked, *mods)
 
     def cas(self, adjustments: Sequence[EraAdjustment], where: str) -> list[str]:
-        """CAS segments: one per group code (in the order groups first appear), six trios each."""
-        k = self.check
-        by_group: dict[str, list[EraAdjustment]] = {}
-        for a in adjustments:
-            by_group.setdefault(k.code(a.group_code, f"{where} group code", ADJUSTMENT_GROUPS), []).append(a)
-        out = []
-        for group, items in by_group.items():
-            for start in range(0, len(items), CAS_TRIOS):
-                elements = ["CAS", group]
-                for a in items[start : start + CAS_TRIOS]:
-                    elements += [
-                        k.pattern(a.carc, f"{where} reason code", _CARC, "a claim adjustment reason code"),
-                        money(a.amount_cents),
-                        "" if a.quantity is None else self.quantity(a.quantity),
-                    ]
-                out.append(self.seg(*elements))
-        if len(out) > MAX_CAS:
-            k.problem(where, f"needs {len(out)} CAS segments; at most {MAX_CAS}")
-        return out
+        return self.cas_segments(adjustments, where, ADJUSTMENT_GROUPS, MAX_CAS, self.quantity)
 
     # --- PLB ----------------------------------------------------------------------------------------
 
